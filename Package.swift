@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+// Ringlet: run AI coding agents in a sandbox, drive them from anywhere.
+// No package dependencies by design: system C libraries are `systemLibrary` targets.
+import PackageDescription
+
+let package = Package(
+    name: "ringlet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ringlet", targets: ["ringlet"]),
+    ],
+    targets: [
+        // System libraries (Debian's -dev packages).
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // Linux calls that Glibc's Swift overlay hides.
+        .target(name: "CRingletShim"),
+
+        .target(name: "RingletSystem", dependencies: ["CRingletShim"]),
+        .target(name: "RingletYAML", dependencies: ["CYAML", "RingletSystem"]),
+        .target(name: "RingletSemver"),
+        .target(name: "RingletCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "RingletHTTP", dependencies: ["COpenSSL", "RingletSystem"]),
+        .target(name: "RingletManifest", dependencies: ["RingletYAML", "RingletSemver"]),
+        .target(
+            name: "RingletRegistry",
+            dependencies: ["RingletManifest", "RingletSemver", "RingletCrypto", "RingletHTTP", "RingletSystem", "RingletYAML"],
+            plugins: ["EmbedBuiltinRegistry"]
+        ),
+        .target(name: "RingletCLI", dependencies: ["RingletRegistry", "RingletManifest", "RingletSystem"]),
+        .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
+        .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem"]),
+
+        // Build-time: the built-in registry (`registry/`) is compiled into the binary.
+        .executableTarget(name: "registry-embedder"),
+        .plugin(name: "EmbedBuiltinRegistry", capability: .buildTool(), dependencies: ["registry-embedder"]),
+
+        .testTarget(name: "RingletYAMLTests", dependencies: ["RingletYAML"]),
+        .testTarget(name: "RingletSemverTests", dependencies: ["RingletSemver"]),
+        .testTarget(name: "RingletCryptoTests", dependencies: ["RingletCrypto"]),
+        .testTarget(name: "RingletHTTPTests", dependencies: ["RingletHTTP"]),
+        .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest"]),
+        .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry"]),
+        .testTarget(name: "RingletCLITests", dependencies: ["ringlet"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,13 @@
+#ifndef RINGLET_COPENSSL_SHIM_H
+#define RINGLET_COPENSSL_SHIM_H
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+/* OpenSSL exposes these as macros, which Swift cannot call. */
+static inline long ringlet_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return SSL_set_tlsext_host_name(ssl, name);
+}
+#endif

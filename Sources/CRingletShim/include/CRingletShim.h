@@ -1,0 +1,13 @@
+#ifndef RINGLET_SHIM_H
+#define RINGLET_SHIM_H
+#include <spawn.h>
+
+/* Linux and GNU calls that Glibc's Swift overlay does not expose. */
+
+/* pipe2(2) with O_CLOEXEC so a descriptor never leaks into a spawned child. */
+int ringlet_pipe_cloexec(int fds[2]);
+
+/* posix_spawn_file_actions_addchdir_np(3): start a child in a working directory without a shell. */
+int ringlet_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+#endif

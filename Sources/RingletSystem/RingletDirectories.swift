@@ -1,0 +1,45 @@
+import Glibc
+
+/// Where Ringlet keeps its files, following the XDG base directories.
+///
+/// `RINGLET_HOME` puts every directory under one root (`config/`, `cache/`, `data/`, `state/`, `run/`),
+/// which is how tests and throwaway setups keep away from the user's real home.
+public struct RingletDirectories: Sendable, Equatable {
+    public var config: String
+    public var cache: String
+    public var data: String
+    public var state: String
+    public var runtime: String
+
+    public init(config: String, cache: String, data: String, state: String, runtime: String) {
+        self.config = config
+        self.cache = cache
+        self.data = data
+        self.state = state
+        self.runtime = runtime
+    }
+
+    public static func fromEnvironment() -> RingletDirectories {
+        if let root = Environment.value("RINGLET_HOME"), !root.isEmpty {
+            return RingletDirectories(config: root + "/config", cache: root + "/cache", data: root + "/data",
+                                      state: root + "/state", runtime: root + "/run")
+        }
+        let home = Environment.value("HOME") ?? "/"
+        func xdg(_ name: String, _ fallback: String) -> String {
+            guard let value = Environment.value(name), value.hasPrefix("/") else { return home + "/" + fallback }
+            return value
+        }
+        let runtime = Environment.value("XDG_RUNTIME_DIR").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp/ringlet-\(getuid())"
+        return RingletDirectories(config: xdg("XDG_CONFIG_HOME", ".config") + "/ringlet",
+                                  cache: xdg("XDG_CACHE_HOME", ".cache") + "/ringlet",
+                                  data: xdg("XDG_DATA_HOME", ".local/share") + "/ringlet",
+                                  state: xdg("XDG_STATE_HOME", ".local/state") + "/ringlet",
+                                  runtime: runtime + "/ringlet")
+    }
+}
+
+public enum Environment {
+    public static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}

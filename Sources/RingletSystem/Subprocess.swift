@@ -1,0 +1,125 @@
+import CRingletShim
+import Glibc
+
+/// Runs a program to completion with its output captured, without a shell and without `Foundation.Process`
+/// (which would pull all of Foundation into the start-up path).
+///
+/// stdin is /dev/null so a child can never stall on a prompt; stdout and stderr are drained together
+/// with poll(2) so a chatty child cannot deadlock on a full pipe.
+public struct Subprocess: Sendable {
+    public struct Result: Sendable {
+        /// The exit code, or 128 + signal number when the child was killed, as shells report it.
+        public var status: Int32
+        public var stdout: [UInt8]
+        public var stderr: [UInt8]
+
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    public var program: String
+    public var arguments: [String]
+    public var workingDirectory: String?
+    /// Variables added to (or replacing those of) the current environment.
+    public var environment: [String: String]
+    public var outputLimit: Int
+
+    public init(_ program: String, _ arguments: [String], workingDirectory: String? = nil,
+                environment: [String: String] = [:], outputLimit: Int = 64 << 20) {
+        self.program = program
+        self.arguments = arguments
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.outputLimit = outputLimit
+    }
+
+    public func run() throws(SystemError) -> Result {
+        let stdout = try Pipe()
+        let stderr = try Pipe()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout.write.rawValue, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr.write.rawValue, 2)
+        if let workingDirectory { ringlet_spawn_addchdir(&actions, workingDirectory) }
+
+        var pid = pid_t()
+        let argv = [program] + arguments
+        let spawnError = withCStrings(argv) { argvPointers in
+            withCStrings(mergedEnvironment()) { envPointers in
+                posix_spawnp(&pid, program, &actions, nil, argvPointers, envPointers)
+            }
+        }
+        stdout.write.close()
+        stderr.write.close()
+        guard spawnError == 0 else { throw .spawn(program: program, errno: spawnError) }
+
+        let (out, err) = drain(stdout.read, stderr.read)
+        stdout.read.close()
+        stderr.read.close()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7f == 0
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Result(status: code, stdout: out, stderr: err)
+    }
+
+    private func mergedEnvironment() -> [String] {
+        var merged: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let pair = String(cString: pointer)
+            if let equals = pair.firstIndex(of: "=") {
+                merged[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            entry += 1
+        }
+        for (name, value) in environment { merged[name] = value }
+        return merged.map { "\($0.key)=\($0.value)" }
+    }
+
+    private func drain(_ first: FileDescriptor, _ second: FileDescriptor) -> ([UInt8], [UInt8]) {
+        var outputs: [[UInt8]] = [[], []]
+        var fds = [pollfd(fd: first.rawValue, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: second.rawValue, events: Int16(POLLIN), revents: 0)]
+        var open = 2
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while open > 0 {
+            guard poll(&fds, 2, -1) >= 0 else {
+                if errno == EINTR { continue }
+                break
+            }
+            for index in 0 ..< 2 where fds[index].fd >= 0 && fds[index].revents != 0 {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fds[index].fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    fds[index].fd = -1
+                    open -= 1
+                } else if outputs[index].count < outputLimit {
+                    outputs[index].append(contentsOf: chunk[0 ..< min(n, outputLimit - outputs[index].count)])
+                }
+            }
+        }
+        return (outputs[0], outputs[1])
+    }
+}
+
+/// Both ends of a close-on-exec pipe; the child sees only what `dup2` gives it.
+private struct Pipe {
+    let read: FileDescriptor
+    let write: FileDescriptor
+
+    init() throws(SystemError) {
+        var fds: [Int32] = [-1, -1]
+        guard ringlet_pipe_cloexec(&fds) == 0 else { throw .call(operation: "pipe", path: nil, errno: errno) }
+        read = FileDescriptor(adopting: fds[0])
+        write = FileDescriptor(adopting: fds[1])
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    let pointers = strings.map { strdup($0) }
+    defer { pointers.forEach { free($0) } }
+    return (pointers + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
+}
