@@ -1,6 +1,6 @@
 /// The "did you mean" hint for a misspelled key: the closest known key by edit distance, when it is close.
-enum KeySuggestion {
-    static func closest(to key: String, among candidates: [String]) -> String? {
+public enum KeySuggestion {
+    public static func closest(to key: String, among candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(key.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         let allowed = max(1, min(key.count, best.0.count) / 3)

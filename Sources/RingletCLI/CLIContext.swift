@@ -1,0 +1,82 @@
+import Glibc
+import RingletRegistry
+import RingletSystem
+
+/// What a command runs against: Ringlet's directories, the working directory, and the global switches.
+public struct CLIContext: Sendable {
+    public var directories: RingletDirectories
+    public var workingDirectory: String
+    public var offline = false
+    public var lockedByFlag = false
+    /// CI systems set `CI`; there a present `ringlet.lock` is enforced without `--locked`.
+    public var runningInCI: Bool
+
+    public static func fromEnvironment() -> CLIContext {
+        var cwd = "."
+        if let pointer = getcwd(nil, 0) {
+            cwd = String(cString: pointer)
+            free(pointer)
+        }
+        let ci = Environment.value("CI").map { !$0.isEmpty && $0 != "0" && $0.lowercased() != "false" } ?? false
+        return CLIContext(directories: .fromEnvironment(), workingDirectory: cwd, runningInCI: ci)
+    }
+
+    var registriesFile: String { directories.config + "/" + RegistryConfiguration.fileName }
+    var cache: RegistryCache { RegistryCache(root: directories.cache + "/registries") }
+
+    func loadConfiguration() throws(CLIError) -> RegistryConfiguration {
+        do throws(RegistryError) {
+            return try RegistryConfiguration.load(from: registriesFile)
+        } catch {
+            throw .registry(error)
+        }
+    }
+
+    func openRegistries() throws(CLIError) -> RegistrySet {
+        RegistrySet(configuration: try loadConfiguration(), cache: cache)
+    }
+
+    /// The lockfile to enforce for this command, or nil when not in locked mode.
+    func enforcedLockfile() throws(CLIError) -> (path: String, lock: Lockfile)? {
+        guard lockedByFlag || runningInCI else { return nil }
+        guard let path = Lockfile.find(from: workingDirectory) else {
+            if lockedByFlag {
+                throw .lockDrift(["--locked: no \(Lockfile.fileName) in \(workingDirectory) or its parents; run `ringlet registry lock` and commit it"])
+            }
+            return nil
+        }
+        do throws(RegistryError) {
+            return (path, try Lockfile.load(from: path))
+        } catch {
+            throw .registry(error)
+        }
+    }
+}
+
+/// Writes to the terminal: results to stdout, diagnostics and progress to stderr.
+enum Console {
+    static func out(_ text: String) {
+        write(text, to: STDOUT_FILENO)
+    }
+
+    static func err(_ text: String) {
+        write(text, to: STDERR_FILENO)
+    }
+
+    /// Unbuffered writes, so stdout and stderr interleave in order and nothing is lost on exit.
+    private static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            offset += n
+        }
+    }
+
+    static func warn(_ text: String) {
+        err("warning: " + text)
+    }
+}

@@ -1,0 +1,34 @@
+import RingletRegistry
+
+/// Why a command stopped, and so which exit status it ends with.
+public enum CLIError: Error, Sendable, CustomStringConvertible {
+    /// A command-line mistake; `usage` is the command's usage line to show with it.
+    case usage(String, usage: String)
+    case registry(RegistryError)
+    case lockDrift([String])
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .usage(let message, let usage): "\(message)\nusage: \(usage)"
+        case .registry(let error): error.description
+        case .lockDrift(let lines): lines.joined(separator: "\n")
+        case .failed(let message): message
+        }
+    }
+
+    var exitCode: ExitCode {
+        switch self {
+        case .usage: .usage
+        case .lockDrift: .lockDrift
+        case .failed: .failure
+        case .registry(let error):
+            switch error {
+            case .invalidReference, .invalidSource, .invalidName, .invalidFile, .duplicateRegistry, .builtinIsReadOnly:
+                .usage
+            default:
+                .failure
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// A small blocking HTTP/1.1 client for fetching files over `http` and `https`. Each call
+/// opens one connection per hop with `Connection: close`, sends a GET, reads the whole
+/// response into memory and follows redirects. It blocks the calling thread, so use it on
+/// the main thread or a thread of its own, never on the Swift concurrency pool.
+///
+/// `timeout` bounds every wait on the network: connecting (per resolved address), the TLS
+/// handshake, and each read or write. A transfer that keeps making progress is not cut
+/// off; one that stalls for `timeout` fails. Name resolution uses the system resolver and
+/// is not covered by the timeout.
+public struct HTTPClient: Sendable {
+    public let timeout: Duration
+    public let maxBodyBytes: Int
+    public let maxRedirects: Int
+    /// Extra PEM certificates to trust for https, on top of the system store.
+    public let caFile: String?
+    public let userAgent: String
+    private let tlsContexts: TLSContextCache
+
+    private static let redirectStatuses: Set = [301, 302, 303, 307, 308]
+
+    public init(
+        timeout: Duration = .seconds(30), maxBodyBytes: Int = 32 << 20, maxRedirects: Int = 5,
+        caFile: String? = nil, userAgent: String = "ringlet"
+    ) {
+        precondition(timeout > .zero, "HTTPClient timeout must be positive")
+        precondition(maxBodyBytes >= 0 && maxRedirects >= 0, "HTTPClient limits must not be negative")
+        precondition(
+            !userAgent.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
+            "HTTPClient userAgent must not contain control characters")
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.maxRedirects = maxRedirects
+        self.caFile = caFile
+        self.userAgent = userAgent
+        tlsContexts = TLSContextCache(caFile: caFile)
+    }
+
+    /// Fetches `url`, following up to `maxRedirects` redirects (never from https to http).
+    /// Any status is returned as a response; only failing to get one is an error.
+    public func get(_ url: HTTPURL) throws(HTTPClientError) -> HTTPResponse {
+        try SIGPIPEBlocker.run { () throws(HTTPClientError) in try follow(url) }
+    }
+
+    private func follow(_ url: HTTPURL) throws(HTTPClientError) -> HTTPResponse {
+        var current = url
+        var visited: Set = [url]
+        while true {
+            let tlsContext = current.scheme == .https ? try tlsContexts.context(for: current) : nil
+            let response = try fetch(current, tlsContext: tlsContext)
+            guard Self.redirectStatuses.contains(response.status), let location = response.header("Location") else {
+                return response
+            }
+            guard let next = current.resolving(location) else {
+                throw .invalidRedirect(current, location: location)
+            }
+            guard current.scheme == .http || next.scheme == .https else {
+                throw .insecureRedirect(from: current, to: next)
+            }
+            guard visited.insert(next).inserted else { throw .redirectLoop(next) }
+            guard visited.count - 1 <= maxRedirects else { throw .tooManyRedirects(url, limit: maxRedirects) }
+            current = next
+        }
+    }
+
+    private func fetch(_ url: HTTPURL, tlsContext: TLSContext?) throws(HTTPClientError) -> HTTPResponse {
+        let connection = try Connection(to: url, timeout: timeout, tlsContext: tlsContext)
+        try connection.write(request(for: url))
+        var reader = ResponseReader(connection: connection, maxBodyBytes: maxBodyBytes)
+        let head = try reader.readHead()
+        // A followed redirect's body is never looked at and may be large; closing the
+        // connection is cheaper than reading it.
+        let willFollow = Self.redirectStatuses.contains(head.status)
+            && head.headers.contains { $0.name.lowercased() == "location" }
+        let body = willFollow ? [] : try reader.readBody(for: head)
+        return HTTPResponse(url: url, status: head.status, reason: head.reason, headers: head.headers, body: body)
+    }
+
+    private func request(for url: HTTPURL) -> [UInt8] {
+        Array("""
+            GET \(url.requestTarget) HTTP/1.1\r
+            Host: \(url.authority)\r
+            User-Agent: \(userAgent)\r
+            Accept: */*\r
+            Accept-Encoding: identity\r
+            Connection: close\r
+            \r
+
+            """.utf8)
+    }
+}

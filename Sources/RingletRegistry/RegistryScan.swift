@@ -1,0 +1,84 @@
+import RingletCrypto
+import RingletManifest
+import RingletYAML
+
+/// Every manifest of a registry, loaded and checked, with a list of what is wrong instead of a first
+/// error: one broken file is reported with its location and the rest of the registry still loads.
+public struct RegistryScan: Sendable {
+    public var metadata: RegistryMetadata?
+    public var manifests: [LoadedManifest] = []
+    public var problems: [String] = []
+
+    public init(_ tree: RegistryTree) {
+        do throws(RegistryError) {
+            metadata = try RegistryMetadata.load(from: tree)
+        } catch {
+            problems.append(error.description)
+        }
+        for kind in ManifestKind.allCases {
+            for id in tree.entries(kind.folder) {
+                if let problem = ManifestIdentity.problem(withID: id) {
+                    problems.append("\(tree.display(kind.folder + "/" + id)): \(problem)")
+                    continue
+                }
+                for name in tree.entries(kind.folder + "/" + id) {
+                    let path = kind.folder + "/" + id + "/" + name
+                    do throws(RegistryError) {
+                        manifests.append(try LoadedManifest.load(path, from: tree))
+                    } catch {
+                        problems.append(Self.message(for: error, at: tree.display(path), name: name))
+                    }
+                }
+            }
+        }
+        for folder in tree.entries("") where !["registry.yaml", "index.yaml"].contains(folder) && ManifestKind(folder: folder) == nil {
+            problems.append("\(tree.display(folder)): not part of a registry (expected registry.yaml, index.yaml, \(ManifestKind.allCases.map { $0.folder + "/" }.joined(separator: ", ")))")
+        }
+    }
+
+    /// A digest of the revision's content: every file's path and sha256, in order.
+    public func contentDigest(_ tree: RegistryTree) -> SHA256Digest {
+        var lines = ""
+        if let bytes = try? tree.read("registry.yaml") { lines += "registry.yaml \(SHA256.hash(bytes).hex)\n" }
+        for manifest in manifests.sorted(by: { $0.path < $1.path }) {
+            lines += "\(manifest.path) \(manifest.sha256.hex)\n"
+        }
+        return SHA256.hash(lines)
+    }
+
+    private static func message(for error: RegistryError, at place: String, name: String) -> String {
+        if case .brokenManifest = error { return error.description }
+        if !name.hasSuffix(".yaml") { return "\(place): not a manifest (expected <version>.yaml)" }
+        return "\(place): \(error)"
+    }
+}
+
+/// `registry.yaml`: the registry's own name and description, and the format it is written in.
+public struct RegistryMetadata: Sendable {
+    public static let currentFormat = 1
+    public var name: String
+    public var description: String
+
+    static func load(from tree: RegistryTree) throws(RegistryError) -> RegistryMetadata {
+        let bytes = try tree.read("registry.yaml")
+        do throws(YAMLError) {
+            let file = tree.display("registry.yaml")
+            guard let root = try YAMLParser.parse(bytes, file: file) else {
+                throw .invalidValue(YAMLLocation(file: file, line: 1, column: 1), "registry.yaml is empty (expected name, description, format)")
+            }
+            let map = try YAMLMapping(root)
+            try map.requireKnownKeys(["name", "description", "format"])
+            let format = try map.int("format")
+            guard format == currentFormat else {
+                throw .invalidValue(map.location(of: "format"), "registry format \(format) is not supported (this ringlet reads format \(currentFormat))")
+            }
+            let name = try map.string("name")
+            if let problem = ManifestIdentity.problem(withID: name, noun: "registry name") {
+                throw .invalidValue(map.location(of: "name"), problem)
+            }
+            return RegistryMetadata(name: name, description: try map.optionalString("description") ?? "")
+        } catch {
+            throw .invalidFile(error)
+        }
+    }
+}

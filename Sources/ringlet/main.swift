@@ -1,0 +1,4 @@
+import Glibc
+import RingletCLI
+
+exit(RingletCommand.main(Array(CommandLine.arguments.dropFirst())))
