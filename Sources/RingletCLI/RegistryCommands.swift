@@ -19,7 +19,7 @@ enum RegistryCommands {
         options: [
             .init("priority", value: "N", help: "search order; higher first (default 50; the built-in registry is 0)"),
             .init("ref", value: "REF", help: "git tag, branch or commit to use (default: the remote HEAD)"),
-            .init("type", value: "dir|git|https", help: "how to read SOURCE, when guessing is not wanted"),
+            .init("type", value: "dir|git|http", help: "how to read SOURCE, when guessing is not wanted"),
         ],
         arguments: [.init("NAME", help: "a short name (letters, digits, '-')"), .init("SOURCE", help: "folder, git URL or http(s) URL")]
     ) { (invocation) throws(CLIError) in
@@ -32,8 +32,8 @@ enum RegistryCommands {
         guard !configuration.entries.contains(where: { $0.name == name }) else { throw .registry(.duplicateRegistry(name)) }
         var kind: RegistrySource.Kind?
         if let text = invocation.value("type") {
-            guard let parsed = RegistrySource.Kind(rawValue: text), parsed != .builtin else {
-                throw .usage("--type must be dir, git or https, not '\(text)'", usage: invocation.usage)
+            guard let parsed = RegistrySource.Kind(rawValue: text == "https" ? "http" : text), parsed != .builtin else {
+                throw .usage("--type must be dir, git or http, not '\(text)'", usage: invocation.usage)
             }
             kind = parsed
         }

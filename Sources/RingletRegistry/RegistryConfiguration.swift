@@ -53,9 +53,9 @@ public struct RegistryConfiguration: Sendable, Equatable {
                 switch RegistrySource.Kind(rawValue: typeText) {
                 case .dir: source = .directory(path: location)
                 case .git: source = .git(url: location, ref: try item.optionalString("ref"))
-                case .https: source = .http(url: location)
+                case .http: source = .http(url: location)
                 case .builtin, nil:
-                    throw .invalidValue(item.location(of: "type"), "unknown registry type '\(typeText)' (expected dir, git or https)")
+                    throw .invalidValue(item.location(of: "type"), "unknown registry type '\(typeText)' (expected dir, git or http)")
                 }
                 configuration.entries.append(Entry(name: name, source: source,
                                                    priority: try item.optionalInt("priority") ?? defaultPriority))

@@ -11,7 +11,7 @@ public enum RegistrySource: Sendable, Hashable, CustomStringConvertible {
     case http(url: String)
 
     public enum Kind: String, Sendable, CaseIterable {
-        case builtin, dir, git, https
+        case builtin, dir, git, http
     }
 
     public var kind: Kind {
@@ -19,7 +19,7 @@ public enum RegistrySource: Sendable, Hashable, CustomStringConvertible {
         case .builtin: .builtin
         case .directory: .dir
         case .git: .git
-        case .http: .https
+        case .http: .http
         }
     }
 
@@ -45,11 +45,15 @@ public enum RegistrySource: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    private static func isGitRepository(_ path: String) -> Bool {
+        FileStatus.of(path + "/.git") != .missing || FileStatus.of(path + "/HEAD") != .missing && FileStatus.of(path + "/objects") == .directory
+    }
+
     /// Recognises a source the way a user writes it, or as `kind` says when given.
     ///
     /// `http(s)://…` is an HTTP registry unless it ends in `.git`; `git@…`, `ssh://`, `git://`, `file://`
-    /// and `*.git` are git; a local folder with `registry.yaml` is a folder registry, and a local
-    /// git repository without one is fetched with git.
+    /// and `*.git` are git; a local git repository is fetched with git when
+    /// `--ref` is given or nothing is checked out, and any other folder with `registry.yaml` is read in place.
     public static func detect(_ text: String, kind: Kind?, ref: String?) throws(RegistryError) -> RegistrySource {
         let lower = text.lowercased()
         let isURL = lower.hasPrefix("https://") || lower.hasPrefix("http://")
@@ -61,11 +65,12 @@ public enum RegistrySource: Sendable, Hashable, CustomStringConvertible {
         } else if looksLikeGit {
             resolvedKind = .git
         } else if isURL {
-            resolvedKind = .https
+            resolvedKind = .http
+        } else if isGitRepository(text) && (ref != nil || FileStatus.of(text + "/registry.yaml") == .missing) {
+            // A repository is read through git when a ref is asked for, or when its tree has no registry.yaml checked out.
+            resolvedKind = .git
         } else if FileStatus.of(text + "/registry.yaml") != .missing {
             resolvedKind = .dir
-        } else if FileStatus.of(text + "/.git") != .missing || FileStatus.of(text + "/HEAD") != .missing {
-            resolvedKind = .git
         } else if FileStatus.of(text) == .directory {
             throw .invalidSource(text, "the folder has no registry.yaml; is it a registry? (`ringlet registry lint \(text)` checks one)")
         } else {
@@ -89,7 +94,7 @@ public enum RegistrySource: Sendable, Hashable, CustomStringConvertible {
                 return .git(url: path, ref: ref)
             }
             return .git(url: text, ref: ref)
-        case .https:
+        case .http:
             guard isURL else { throw .invalidSource(text, "an HTTP registry needs an http:// or https:// URL") }
             return .http(url: text.hasSuffix("/") ? text : text + "/")
         }
