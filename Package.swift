@@ -37,13 +37,16 @@ let package = Package(
         .executableTarget(name: "registry-embedder"),
         .plugin(name: "EmbedBuiltinRegistry", capability: .buildTool(), dependencies: ["registry-embedder"]),
 
+        // Shared by the test targets only: temporary folders, a real HTTP server, git repositories, the built binary.
+        .target(name: "RingletTestSupport"),
+
         .testTarget(name: "RingletYAMLTests", dependencies: ["RingletYAML"]),
         .testTarget(name: "RingletSemverTests", dependencies: ["RingletSemver"]),
         .testTarget(name: "RingletCryptoTests", dependencies: ["RingletCrypto"]),
         .testTarget(name: "RingletHTTPTests", dependencies: ["RingletHTTP"]),
-        .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest"]),
-        .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry"]),
-        .testTarget(name: "RingletCLITests", dependencies: ["ringlet"]),
+        .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"]),
+        .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"]),
+        .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,9 +7,15 @@
 /// handshake, and each read or write. A transfer that keeps making progress is not cut
 /// off; one that stalls for `timeout` fails. Name resolution uses the system resolver and
 /// is not covered by the timeout.
+///
+/// One client may serve several threads at once, and copies share its TLS context, which
+/// is built on the first https request: keep one client around rather than making one
+/// per request, or every request pays for loading the CA store again.
 public struct HTTPClient: Sendable {
     public let timeout: Duration
+    /// A larger body fails with `bodyTooLarge` instead of being read into memory.
     public let maxBodyBytes: Int
+    /// A redirect beyond this many fails with `tooManyRedirects`; 0 refuses all redirects.
     public let maxRedirects: Int
     /// Extra PEM certificates to trust for https, on top of the system store.
     public let caFile: String?
@@ -76,15 +82,14 @@ public struct HTTPClient: Sendable {
     }
 
     private func request(for url: HTTPURL) -> [UInt8] {
-        Array("""
-            GET \(url.requestTarget) HTTP/1.1\r
-            Host: \(url.authority)\r
-            User-Agent: \(userAgent)\r
-            Accept: */*\r
-            Accept-Encoding: identity\r
-            Connection: close\r
-            \r
-
-            """.utf8)
+        let lines = [
+            "GET \(url.requestTarget) HTTP/1.1",
+            "Host: \(url.authority)",
+            "User-Agent: \(userAgent)",
+            "Accept: */*",
+            "Accept-Encoding: identity",
+            "Connection: close",
+        ]
+        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
     }
 }
