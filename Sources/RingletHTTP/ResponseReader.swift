@@ -1,11 +1,8 @@
-import Glibc
-
 /// Parses one HTTP/1.1 response from a connection: the status line and header fields
 /// (skipping 1xx interim responses) within a 64 KiB budget, then a body delimited by
 /// `Transfer-Encoding: chunked`, `Content-Length` or the end of the connection, within the
-/// client's body limit. Reads go through a buffer so headers are not parsed one system
-/// call per byte; the buffer only grows for a header line longer than itself, and the
-/// header budget caps that.
+/// client's body limit. Anything that does not follow RFC 9112 closely enough to be read
+/// unambiguously is rejected rather than guessed at.
 struct ResponseReader {
     struct Head {
         var status: Int
@@ -19,13 +16,12 @@ struct ResponseReader {
 
     private let connection: Connection
     private let maxBodyBytes: Int
-    private var buffer = [UInt8](repeating: 0, count: 16 << 10)
-    private var start = 0
-    private var end = 0
+    private var bytes: ByteReader
 
     init(connection: Connection, maxBodyBytes: Int) {
         self.connection = connection
         self.maxBodyBytes = maxBodyBytes
+        bytes = ByteReader(connection: connection)
     }
 
     private var url: HTTPURL { connection.url }
@@ -61,7 +57,7 @@ struct ResponseReader {
             guard length <= maxBodyBytes else { throw .bodyTooLarge(url, limit: maxBodyBytes) }
             var body: [UInt8] = []
             body.reserveCapacity(length)
-            try read(length, appendingTo: &body) { received in
+            try bytes.read(length, appendingTo: &body) { received in
                 .truncatedResponse(url, reason: "the connection closed after \(received) of \(length) body bytes")
             }
             return body
@@ -70,14 +66,15 @@ struct ResponseReader {
     }
 
     private mutating func readOneHead(budget: inout Int) throws(HTTPClientError) -> Head {
+        // Copied so the error autoclosures do not capture self while `bytes` is mutated.
         let url = url
-        let statusLine = try readLine(
+        let statusLine = try bytes.readLine(
             budget: &budget, tooLong: .headersTooLarge(url, limit: Self.maxHeaderBytes),
             closed: .truncatedResponse(url, reason: "the server closed the connection without a complete response"))
         let (status, reason) = try parseStatusLine(statusLine)
         var headers: [HTTPHeader] = []
         while true {
-            let line = try readLine(
+            let line = try bytes.readLine(
                 budget: &budget, tooLong: .headersTooLarge(url, limit: Self.maxHeaderBytes),
                 closed: .truncatedResponse(url, reason: "the connection closed in the middle of the response headers"))
             guard let first = line.first else { break }
@@ -135,12 +132,13 @@ struct ResponseReader {
     }
 
     private mutating func readChunkedBody() throws(HTTPClientError) -> [UInt8] {
+        // Copied so the error autoclosures do not capture self while `bytes` is mutated.
         let url = url
         var body: [UInt8] = []
         let cutOff = HTTPClientError.truncatedResponse(url, reason: "the connection closed in the middle of the chunked body")
         while true {
             var lineBudget = Self.maxChunkLineBytes
-            let line = try readLine(
+            let line = try bytes.readLine(
                 budget: &lineBudget, tooLong: .malformedResponse(url, reason: "a chunk-size line is longer than 4 KiB"),
                 closed: cutOff)
             // Chunk extensions (after ';') carry nothing a GET needs.
@@ -150,97 +148,29 @@ struct ResponseReader {
             }
             if size == 0 { break }
             guard size <= maxBodyBytes - body.count else { throw .bodyTooLarge(url, limit: maxBodyBytes) }
-            try read(size, appendingTo: &body) { _ in cutOff }
+            try bytes.read(size, appendingTo: &body) { _ in cutOff }
             var terminatorBudget = 2
             let notTerminated = HTTPClientError.malformedResponse(url, reason: "chunk data is not followed by CRLF")
-            guard try readLine(budget: &terminatorBudget, tooLong: notTerminated, closed: cutOff).isEmpty else {
+            guard try bytes.readLine(budget: &terminatorBudget, tooLong: notTerminated, closed: cutOff).isEmpty else {
                 throw notTerminated
             }
         }
         // Trailer fields are read to find the end and then dropped: nothing fetched here needs
         // them, and letting the end of a body change its headers would invite confusion.
         var trailerBudget = Self.maxHeaderBytes
-        while try !readLine(budget: &trailerBudget, tooLong: .headersTooLarge(url, limit: Self.maxHeaderBytes), closed: cutOff).isEmpty {}
+        while try !bytes.readLine(budget: &trailerBudget, tooLong: .headersTooLarge(url, limit: Self.maxHeaderBytes), closed: cutOff).isEmpty {}
         return body
     }
 
     private mutating func readUntilClose() throws(HTTPClientError) -> [UInt8] {
-        var body: [UInt8] = []
-        while true {
-            if start == end {
-                guard try fill() else { break }
-            }
-            guard end - start <= maxBodyBytes - body.count else { throw .bodyTooLarge(url, limit: maxBodyBytes) }
-            body.append(contentsOf: buffer[start..<end])
-            start = end
-        }
+        let tooLarge = HTTPClientError.bodyTooLarge(url, limit: maxBodyBytes)
+        let body = try bytes.readToEnd(limit: maxBodyBytes, tooLarge: tooLarge)
         // Without close_notify an attacker could have cut the body short, and here the end of
         // the connection is the only thing marking the end of the body.
         guard !connection.closedWithoutCloseNotify else {
             throw .truncatedResponse(url, reason: "the server closed the TLS connection without close_notify, so the body may be incomplete")
         }
         return body
-    }
-
-    private mutating func read(
-        _ count: Int, appendingTo body: inout [UInt8], closed: (_ received: Int) -> HTTPClientError
-    ) throws(HTTPClientError) {
-        var remaining = count
-        while remaining > 0 {
-            if start == end {
-                guard try fill() else { throw closed(count - remaining) }
-            }
-            let taken = min(remaining, end - start)
-            body.append(contentsOf: buffer[start..<(start + taken)])
-            start += taken
-            remaining -= taken
-        }
-    }
-
-    /// A line without its CR LF (a bare LF is accepted too). `budget` is what the line may
-    /// consume, terminator included; a line that would exceed it fails as soon as that is known.
-    private mutating func readLine(
-        budget: inout Int, tooLong: @autoclosure () -> HTTPClientError, closed: @autoclosure () -> HTTPClientError
-    ) throws(HTTPClientError) -> [UInt8] {
-        var scanned = 0
-        while true {
-            if let newline = buffer[(start + scanned)..<end].firstIndex(of: .lineFeed) {
-                let consumed = newline + 1 - start
-                guard consumed <= budget else { throw tooLong() }
-                budget -= consumed
-                var line = Array(buffer[start..<newline])
-                if line.last == .carriageReturn { line.removeLast() }
-                start = newline + 1
-                return line
-            }
-            scanned = end - start
-            guard scanned < budget else { throw tooLong() }
-            guard try fill() else { throw closed() }
-        }
-    }
-
-    /// Reads more bytes after those not yet consumed; false at the end of the stream.
-    private mutating func fill() throws(HTTPClientError) -> Bool {
-        if start > 0 {
-            let (start, unread) = (start, end - start)
-            buffer.withUnsafeMutableBytes { bytes in
-                _ = memmove(bytes.baseAddress!, bytes.baseAddress! + start, unread)
-            }
-            (self.start, end) = (0, unread)
-        }
-        if end == buffer.count {
-            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
-        }
-        let connection = connection
-        let end = end
-        let count = buffer.withUnsafeMutableBytes { bytes in
-            Result { () throws(HTTPClientError) in
-                try connection.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[end...]))
-            }
-        }
-        let received = try count.get()
-        self.end += received
-        return received > 0
     }
 
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {
@@ -274,6 +204,4 @@ struct ResponseReader {
 private extension UInt8 {
     static let space = UInt8(ascii: " ")
     static let tab = UInt8(ascii: "\t")
-    static let carriageReturn = UInt8(ascii: "\r")
-    static let lineFeed = UInt8(ascii: "\n")
 }

@@ -69,12 +69,14 @@ final class Socket {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
-            let remaining = clock.now.duration(to: deadline)
-            guard remaining > .zero else { return false }
+            // Polls at least once even past the deadline, so a thread that was descheduled
+            // for longer than the timeout still sees a socket that is already ready.
+            let remaining = max(clock.now.duration(to: deadline), .zero)
             var entry = pollfd(fd: descriptor, events: Int16(events), revents: 0)
             let result = poll(&entry, 1, Self.milliseconds(remaining))
             if result > 0 { return true }
-            if result < 0, errno != EINTR { return true }
+            if result == 0 { return false }
+            if errno != EINTR { return true }
         }
     }
 
