@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "RingletYAML", dependencies: ["CYAML", "RingletSystem"]),
         .target(name: "RingletSemver"),
         .target(name: "RingletCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "RingletHTTP", dependencies: ["COpenSSL", "RingletSystem"]),
+        .target(name: "RingletHTTP", dependencies: ["COpenSSL"]),
         .target(name: "RingletManifest", dependencies: ["RingletYAML", "RingletSemver"]),
         .target(
             name: "RingletRegistry",

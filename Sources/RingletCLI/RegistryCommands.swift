@@ -138,7 +138,8 @@ enum RegistryCommands {
                     Console.out("\(entry.name): \(before.map(shortRevision) ?? "(none)") -> \(shortRevision(after))")
                 }
             } catch {
-                Console.err("error: \(error)")
+                let kept = before.map { "; \(entry.name) stays at \(shortRevision($0))" } ?? ""
+                Console.err("error: \(error)\(kept)")
                 failed += 1
             }
         }

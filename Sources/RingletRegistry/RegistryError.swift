@@ -40,7 +40,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
         case .offline(let name):
             return "registry '\(name)' needs the network, and --offline forbids fetching"
         case .fetchFailed(let registry, let problem):
-            return "cannot fetch registry '\(registry)': \(problem); the previous content stays in use"
+            return "cannot fetch registry '\(registry)': \(problem)"
         case .integrity(let registry, let path, let expected, let actual):
             return "registry '\(registry)': \(path) has sha256 \(actual) but index.yaml says \(expected); nothing was changed"
         case .unsafePath(let registry, let path, let problem):
