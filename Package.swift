@@ -44,9 +44,9 @@ let package = Package(
         .testTarget(name: "RingletSemverTests", dependencies: ["RingletSemver"]),
         .testTarget(name: "RingletCryptoTests", dependencies: ["RingletCrypto"]),
         .testTarget(name: "RingletHTTPTests", dependencies: ["RingletHTTP"]),
-        .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"]),
-        .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"]),
-        .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletTestSupport"]),
+        .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,7 +19,10 @@ public struct RegistryResolver: Sendable {
         let candidates: [OpenedRegistry]
         if let name = reference.registry {
             let registry = try registries.registry(named: name)
-            guard registry.tree != nil else { throw .notCached(name) }
+            guard registry.tree != nil else {
+                if case .directory(let path) = registry.source { throw .io("registry '\(name)': its folder \(path) is missing") }
+                throw .notCached(name)
+            }
             candidates = [registry]
         } else {
             candidates = registries.registries
@@ -27,7 +30,11 @@ public struct RegistryResolver: Sendable {
         var available: [String] = []
         for registry in candidates {
             guard let tree = registry.tree else {
-                warn("registry '\(registry.name)' has not been fetched and was skipped; run `ringlet registry update \(registry.name)`")
+                if case .directory(let path) = registry.source {
+                    warn("registry '\(registry.name)' was skipped: its folder \(path) is missing")
+                } else {
+                    warn("registry '\(registry.name)' has not been fetched and was skipped; run `ringlet registry update \(registry.name)`")
+                }
                 continue
             }
             let versions = tree.versions(of: kind, id: reference.id).sorted { $0.version > $1.version }
