@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "RingletSemver"),
         .target(name: "RingletCrypto", dependencies: ["COpenSSL"]),
         .target(name: "RingletHTTP", dependencies: ["COpenSSL"]),
-        .target(name: "RingletManifest", dependencies: ["RingletYAML", "RingletSemver"]),
+        .target(name: "RingletManifest", dependencies: ["RingletYAML", "RingletSemver", "RingletSystem"]),
         .target(
             name: "RingletRegistry",
             dependencies: ["RingletManifest", "RingletSemver", "RingletCrypto", "RingletHTTP", "RingletSystem", "RingletYAML"],
@@ -40,6 +40,7 @@ let package = Package(
         // Shared by the test targets only: temporary folders, a real HTTP server, git repositories, the built binary.
         .target(name: "RingletTestSupport"),
 
+        .testTarget(name: "RingletSystemTests", dependencies: ["RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletYAMLTests", dependencies: ["RingletYAML"]),
         .testTarget(name: "RingletSemverTests", dependencies: ["RingletSemver"]),
         .testTarget(name: "RingletCryptoTests", dependencies: ["RingletCrypto"]),

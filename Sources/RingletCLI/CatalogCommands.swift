@@ -28,6 +28,7 @@ enum CatalogCommands {
     static func list(_ kind: ManifestKind, _ invocation: Invocation) throws(CLIError) -> ExitCode {
         let registries = try invocation.context.openRegistries()
         let resolver = RegistryResolver(registries)
+        try LockCommands.enforceAll(resolver: resolver, context: invocation.context)
         var rows: [Row] = []
         if invocation.flag("all") {
             for registry in registries.registries {

@@ -95,6 +95,13 @@ enum LockCommands {
         guard differences.isEmpty else { throw .lockDrift(["\(path) no longer holds:"] + differences.map { "  \($0)" }) }
     }
 
+    /// In locked mode, refuses to go on while any pin of the lockfile no longer holds.
+    static func enforceAll(resolver: RegistryResolver, context: CLIContext) throws(CLIError) {
+        guard let (path, lockfile) = try context.enforcedLockfile() else { return }
+        let differences = LockVerifier(resolver: resolver).verify(lockfile)
+        guard differences.isEmpty else { throw .lockDrift(["\(path) no longer holds:"] + differences.map { "  \($0)" }) }
+    }
+
     static func parseReference(_ text: String) throws(CLIError) -> ManifestReference {
         do throws(RegistryError) {
             return try ManifestReference(parsing: text)

@@ -1,5 +1,6 @@
 import RingletManifest
 import RingletRegistry
+import RingletSystem
 
 /// What `inspect` shows of a resolved manifest, one shape for the table and for `--json`.
 struct ManifestDetails: Encodable {
@@ -9,6 +10,10 @@ struct ManifestDetails: Encodable {
         var configDirs: [String], writableFiles: [String], installRoots: [String]
         var envPass: [String], envSet: [String: String], modelEnv: String?
         var network: [String], apiFamilies: [String], hookAdapter: String, defaultModel: String?, models: [String]
+    }
+
+    struct Installed: Encodable {
+        var path: String, version: String?, supported: Bool?
     }
 
     struct Provider: Encodable {
@@ -22,6 +27,8 @@ struct ManifestDetails: Encodable {
     var kind: String, id: String, version: String, name: String, description: String
     var registry: String, source: String, path: String, sha256: String
     var agent: Agent?
+    /// The agent's binary as found on PATH now; absent when it is not installed.
+    var installed: Installed?
     var provider: Provider?
     var hooks: [String]?
     var egg: [String]?
@@ -47,6 +54,9 @@ struct ManifestDetails: Encodable {
                           envPass: m.environment.pass, envSet: m.environment.set, modelEnv: m.environment.model,
                           network: m.network, apiFamilies: m.apiFamilies, hookAdapter: m.hookAdapter.rawValue,
                           defaultModel: m.models.defaultModel, models: m.models.known)
+            installed = InstalledAgent.detect(m, searchPath: Environment.value("PATH") ?? "/usr/bin:/bin").map {
+                Installed(path: $0.path, version: $0.version, supported: $0.isSupported)
+            }
         case .provider(let m):
             provider = Provider(apis: m.apis.map { api in
                 Provider.API(family: api.family, endpoints: Dictionary(api.endpoints.map { ($0.name, $0.url) }, uniquingKeysWith: { a, _ in a }),
@@ -75,6 +85,12 @@ struct ManifestDetails: Encodable {
         func add(_ label: String, _ values: [String]) { add(label, values.joined(separator: " ")) }
         if let agent {
             add("binary", agent.binary + (agent.supported.map { " (supported \($0))" } ?? ""))
+            if let installed {
+                let verdict = installed.supported.map { $0 ? "supported" : "NOT in the supported range" } ?? "version not recognised"
+                add("installed", "\(installed.path) \(installed.version ?? "") (\(verdict))")
+            } else {
+                add("installed", "no — not found on PATH")
+            }
             add("install", agent.installHint)
             add("default args", agent.defaultArgs)
             add("unattended args", agent.unattendedArgs)

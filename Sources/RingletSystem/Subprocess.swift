@@ -23,14 +23,17 @@ public struct Subprocess: Sendable {
     /// Variables added to (or replacing those of) the current environment.
     public var environment: [String: String]
     public var outputLimit: Int
+    /// After this long the child is killed (SIGKILL) and the run fails with ETIMEDOUT; nil waits forever.
+    public var timeout: Duration?
 
     public init(_ program: String, _ arguments: [String], workingDirectory: String? = nil,
-                environment: [String: String] = [:], outputLimit: Int = 64 << 20) {
+                environment: [String: String] = [:], outputLimit: Int = 64 << 20, timeout: Duration? = nil) {
         self.program = program
         self.arguments = arguments
         self.workingDirectory = workingDirectory
         self.environment = environment
         self.outputLimit = outputLimit
+        self.timeout = timeout
     }
 
     public func run() throws(SystemError) -> Result {
@@ -55,11 +58,13 @@ public struct Subprocess: Sendable {
         stderr.write.close()
         guard spawnError == 0 else { throw .spawn(program: program, errno: spawnError) }
 
-        let (out, err) = drain(stdout.read, stderr.read)
+        let (out, err, timedOut) = drain(stdout.read, stderr.read)
         stdout.read.close()
         stderr.read.close()
+        if timedOut { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if timedOut { throw .call(operation: "run \(program) (no answer in time)", path: nil, errno: ETIMEDOUT) }
         let exited = status & 0x7f == 0
         let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: code, stdout: out, stderr: err)
@@ -79,14 +84,23 @@ public struct Subprocess: Sendable {
         return merged.map { "\($0.key)=\($0.value)" }
     }
 
-    private func drain(_ first: FileDescriptor, _ second: FileDescriptor) -> ([UInt8], [UInt8]) {
+    /// Reads both pipes until the child closes them, or until the timeout passes (the third value).
+    private func drain(_ first: FileDescriptor, _ second: FileDescriptor) -> ([UInt8], [UInt8], Bool) {
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now + $0 }
         var outputs: [[UInt8]] = [[], []]
         var fds = [pollfd(fd: first.rawValue, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: second.rawValue, events: Int16(POLLIN), revents: 0)]
         var open = 2
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while open > 0 {
-            guard poll(&fds, 2, -1) >= 0 else {
+            var wait: Int32 = -1
+            if let deadline {
+                let left = clock.now.duration(to: deadline)
+                if left <= .zero { return (outputs[0], outputs[1], true) }
+                wait = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
+            }
+            guard poll(&fds, 2, wait) >= 0 else {
                 if errno == EINTR { continue }
                 break
             }
@@ -101,7 +115,7 @@ public struct Subprocess: Sendable {
                 }
             }
         }
-        return (outputs[0], outputs[1])
+        return (outputs[0], outputs[1], false)
     }
 }
 
