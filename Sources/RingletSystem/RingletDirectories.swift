@@ -20,16 +20,21 @@ public struct RingletDirectories: Sendable, Equatable {
     }
 
     public static func fromEnvironment() -> RingletDirectories {
-        if let root = Environment.value("RINGLET_HOME"), !root.isEmpty {
+        from(environment: Environment.value)
+    }
+
+    /// The directories for an environment given as a lookup, so callers (and tests) need not mutate the process's.
+    public static func from(environment value: (String) -> String?) -> RingletDirectories {
+        if let root = value("RINGLET_HOME"), !root.isEmpty {
             return RingletDirectories(config: root + "/config", cache: root + "/cache", data: root + "/data",
                                       state: root + "/state", runtime: root + "/run")
         }
-        let home = Environment.value("HOME") ?? "/"
+        let home = value("HOME") ?? "/"
         func xdg(_ name: String, _ fallback: String) -> String {
-            guard let value = Environment.value(name), value.hasPrefix("/") else { return home + "/" + fallback }
-            return value
+            guard let path = value(name), path.hasPrefix("/") else { return home + "/" + fallback }
+            return path
         }
-        let runtime = Environment.value("XDG_RUNTIME_DIR").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp/ringlet-\(getuid())"
+        let runtime = value("XDG_RUNTIME_DIR").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp/ringlet-\(getuid())"
         return RingletDirectories(config: xdg("XDG_CONFIG_HOME", ".config") + "/ringlet",
                                   cache: xdg("XDG_CACHE_HOME", ".cache") + "/ringlet",
                                   data: xdg("XDG_DATA_HOME", ".local/share") + "/ringlet",

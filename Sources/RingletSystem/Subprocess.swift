@@ -47,11 +47,23 @@ public struct Subprocess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stderr.write.rawValue, 2)
         if let workingDirectory { ringlet_spawn_addchdir(&actions, workingDirectory) }
 
+        // The child starts with no blocked signals and default handlers, whatever this thread masks
+        // (the HTTP client blocks SIGPIPE, test runners block more).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid = pid_t()
         let argv = [program] + arguments
         let spawnError = withCStrings(argv) { argvPointers in
             withCStrings(mergedEnvironment()) { envPointers in
-                posix_spawnp(&pid, program, &actions, nil, argvPointers, envPointers)
+                posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers)
             }
         }
         stdout.write.close()

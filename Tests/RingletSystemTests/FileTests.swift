@@ -66,10 +66,16 @@ import Testing
     }
 
     @Test func ringletHomePutsEveryDirectoryUnderOneRoot() {
-        setenv("RINGLET_HOME", "/tmp/rh-test", 1)
-        defer { unsetenv("RINGLET_HOME") }
-        let directories = RingletDirectories.fromEnvironment()
-        #expect(directories == RingletDirectories(config: "/tmp/rh-test/config", cache: "/tmp/rh-test/cache",
-                                                  data: "/tmp/rh-test/data", state: "/tmp/rh-test/state", runtime: "/tmp/rh-test/run"))
+        let directories = RingletDirectories.from(environment: { ["RINGLET_HOME": "/tmp/rh", "HOME": "/home/u"][$0] })
+        #expect(directories == RingletDirectories(config: "/tmp/rh/config", cache: "/tmp/rh/cache",
+                                                  data: "/tmp/rh/data", state: "/tmp/rh/state", runtime: "/tmp/rh/run"))
+    }
+
+    @Test func xdgDirectoriesAreHonouredAndRelativeOnesIgnored() {
+        let environment = ["HOME": "/home/u", "XDG_CONFIG_HOME": "/cfg", "XDG_CACHE_HOME": "relative", "XDG_RUNTIME_DIR": "/run/user/7"]
+        let directories = RingletDirectories.from(environment: { environment[$0] })
+        #expect(directories == RingletDirectories(config: "/cfg/ringlet", cache: "/home/u/.cache/ringlet",
+                                                  data: "/home/u/.local/share/ringlet", state: "/home/u/.local/state/ringlet",
+                                                  runtime: "/run/user/7/ringlet"))
     }
 }
