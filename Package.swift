@@ -29,7 +29,7 @@ let package = Package(
             dependencies: ["RingletManifest", "RingletSemver", "RingletCrypto", "RingletHTTP", "RingletSystem", "RingletYAML"],
             plugins: ["EmbedBuiltinRegistry"]
         ),
-        .target(name: "RingletCLI", dependencies: ["RingletRegistry", "RingletManifest", "RingletSystem"]),
+        .target(name: "RingletCLI", dependencies: ["RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
         .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem"]),
 

@@ -22,8 +22,16 @@ struct CommandLineParser {
         var command = root
         var path = [root.name]
         var index = 0
+        var values: [String: [String]] = [:]
         while index < argv.count, !command.subcommands.isEmpty {
             let word = argv[index]
+            // Global flags may come before the command: `ringlet --offline agents list`.
+            if word.hasPrefix("--"), let global = CommandLineParser.globalOptions.first(where: { "--" + $0.name == word }),
+               global.name != "help" {
+                values[global.name, default: []].append("")
+                index += 1
+                continue
+            }
             if word.hasPrefix("-") { break }
             guard let sub = command.subcommands.first(where: { $0.name == word }) else {
                 let names = command.subcommands.map(\.name)
@@ -37,7 +45,6 @@ struct CommandLineParser {
 
         let usage = HelpFormatter.usage(command, path: path)
         let options = command.options + CommandLineParser.globalOptions
-        var values: [String: [String]] = [:]
         var arguments: [String] = []
         var onlyArguments = false
         while index < argv.count {

@@ -1,3 +1,4 @@
+import RingletCrypto
 import RingletRegistry
 import RingletSystem
 
@@ -59,6 +60,9 @@ enum RegistryFileCommands {
             return ["\(error)"]
         }
         var problems: [String] = []
+        if let registryFile = try? tree.read("registry.yaml"), SHA256.hash(registryFile) != index.registrySHA256 {
+            problems.append("\(place): registry_sha256 does not match registry.yaml; run `ringlet registry index`")
+        }
         let files = Dictionary(scan.manifests.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         for entry in index.entries {
             guard let digest = files[entry.path] else {

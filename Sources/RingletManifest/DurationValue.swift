@@ -21,8 +21,9 @@ public struct DurationValue: Sendable, Hashable, CustomStringConvertible {
 
     static func decode(_ map: YAMLMapping, _ key: String) throws(YAMLError) -> DurationValue? {
         guard let text = try map.optionalString(key) else { return nil }
-        guard let value = DurationValue(parsing: text) else {
-            throw .invalidValue(map.location(of: key), "'\(key)' must be a duration like 500ms, 10s or 5m, found '\(text)'")
+        // A zero limit or timeout is never what anyone means: it would stop the agent or hook at once.
+        guard let value = DurationValue(parsing: text), value.milliseconds > 0 else {
+            throw .invalidValue(map.location(of: key), "'\(key)' must be a duration above zero like 500ms, 10s or 5m, found '\(text)'")
         }
         return value
     }

@@ -39,6 +39,10 @@ public struct ManifestIdentity: Sendable {
         } catch {
             throw .invalidValue(map.location(of: "version"), error.description)
         }
+        // Build metadata does not order versions, so `1.0.0` and `1.0.0+b` could not be told apart.
+        guard version.build.isEmpty else {
+            throw .invalidValue(map.location(of: "version"), "version '\(versionText)' carries build metadata (+…), which manifests may not; publish a new version instead")
+        }
         self.kind = kind
         self.id = id
         idLocation = map.location(of: "id")

@@ -21,7 +21,7 @@ enum NetworkDomain {
         var host = Substring(entry)
         if let colon = entry.lastIndex(of: ":") {
             let port = entry[entry.index(after: colon)...]
-            guard let number = Int(port), (1 ... 65535).contains(number) else {
+            guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port), (1 ... 65535).contains(number) else {
                 return "network entry '\(entry)' has an invalid port"
             }
             host = entry[..<colon]

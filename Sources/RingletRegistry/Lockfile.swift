@@ -60,7 +60,7 @@ public struct Lockfile: Sendable, Equatable {
         var current = FileStatus.realPath(directory) ?? directory
         while true {
             let candidate = (current == "/" ? "" : current) + "/" + fileName
-            if case .file = FileStatus.of(candidate) { return candidate }
+            if let real = FileStatus.realPath(candidate), case .file = FileStatus.of(real) { return candidate }
             guard current != "/", let slash = current.lastIndex(of: "/") else { return nil }
             current = slash == current.startIndex ? "/" : String(current[..<slash])
         }

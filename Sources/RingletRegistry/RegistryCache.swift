@@ -57,6 +57,12 @@ public struct RegistryCache: Sendable {
                 throw .io("cannot create \(temporary): \(error)")
             }
             try populate(temporary)
+            // Whatever the source served, only a registry is switched in.
+            do throws(RegistryError) {
+                _ = try RegistryMetadata.load(from: .directory(temporary, label: registry + ":"))
+            } catch {
+                throw .fetchFailed(registry: registry, "the fetched content is not a registry: \(error)")
+            }
             // Another process may have installed the same revision meanwhile; its copy is as good.
             guard rename(temporary, target) == 0 || FileStatus.of(target) == .directory else {
                 throw .io("cannot move the fetched revision into \(target): \(String(cString: strerror(errno)))")

@@ -49,9 +49,17 @@ public struct RegistryConfiguration: Sendable, Equatable {
                 }
                 let location = try item.string("source")
                 let typeText = try item.string("type")
+                let kind = RegistrySource.Kind(rawValue: typeText)
+                if kind != .git, item.optionalNode("ref") != nil {
+                    throw .invalidValue(item.location(of: "ref"), "'ref' applies to git registries only")
+                }
                 let source: RegistrySource
-                switch RegistrySource.Kind(rawValue: typeText) {
-                case .dir: source = .directory(path: location)
+                switch kind {
+                case .dir:
+                    if item.optionalNode("ref") != nil {
+                        throw .invalidValue(item.location(of: "ref"), "'ref' applies to git registries only")
+                    }
+                    source = .directory(path: location)
                 case .git: source = .git(url: location, ref: try item.optionalString("ref"))
                 case .http: source = .http(url: location)
                 case .builtin, nil:
@@ -78,7 +86,7 @@ public struct RegistryConfiguration: Sendable, Equatable {
             writer.scalar("priority", entry.priority, indent: 2)
         }
         do throws(SystemError) {
-            try Directory.create(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+            if let slash = path.lastIndex(of: "/"), slash != path.startIndex { try Directory.create(String(path[..<slash])) }
             try AtomicFile.write(writer.text, to: path)
         } catch {
             throw .io("cannot save \(path): \(error)")

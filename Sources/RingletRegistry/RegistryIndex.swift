@@ -88,6 +88,9 @@ public struct RegistryIndex: Sendable, Equatable {
             } catch {
                 throw .invalidValue(item.location(of: "version"), error.description)
             }
+            guard version.build.isEmpty else {
+                throw .invalidValue(item.location(of: "version"), "version '\(versionText)' carries build metadata (+…), which manifests may not")
+            }
             let entry = Entry(kind: kind, id: id, version: version, sha256: try digest(item, "sha256"))
             guard seen.insert(entry.path).inserted else {
                 throw .invalidValue(node.location, "\(entry.path) is listed twice")

@@ -28,6 +28,7 @@ public struct RegistryResolver: Sendable {
             candidates = registries.registries
         }
         var available: [String] = []
+        var broken: RegistryError?
         for registry in candidates {
             guard let tree = registry.tree else {
                 if case .directory(let path) = registry.source {
@@ -44,6 +45,7 @@ public struct RegistryResolver: Sendable {
                     return Resolution(registry: registry, manifest: try LoadedManifest.load(candidate.path, from: tree))
                 } catch {
                     warn("skipping \(kind.rawValue) \(reference.id) \(candidate.version) from '\(registry.name)': \(error)")
+                    broken = broken ?? error
                 }
             }
         }
@@ -52,6 +54,8 @@ public struct RegistryResolver: Sendable {
             throw .notFound(kind: kind, reference: reference.description,
                             suggestion: KeySuggestion.closest(to: reference.id, among: known.sorted()))
         }
+        // Versions matched but every one was broken: the first breakage is the news, not "no match".
+        if let broken { throw broken }
         throw .noMatchingVersion(kind: kind, reference: reference.description, available: available)
     }
 }

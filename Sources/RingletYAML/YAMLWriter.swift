@@ -50,6 +50,11 @@ public struct YAMLWriter {
             case "\n": result += "\\n"
             case "\t": result += "\\t"
             case "\r": result += "\\r"
+            // Line breaks to YAML 1.1 readers (libyaml among them), and the byte-order mark.
+            case "\u{85}": result += "\\N"
+            case "\u{2028}": result += "\\L"
+            case "\u{2029}": result += "\\P"
+            case "\u{FEFF}": result += "\\uFEFF"
             case _ where scalar.value < 0x20 || scalar.value == 0x7f:
                 let hex = String(scalar.value, radix: 16)
                 result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
@@ -60,17 +65,16 @@ public struct YAMLWriter {
     }
 
     private static func isSafePlain(_ value: String) -> Bool {
-        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return false }
+        guard let first = value.unicodeScalars.first else { return false }
         let allowed = value.unicodeScalars.allSatisfy {
             ("a" ... "z").contains($0) || ("A" ... "Z").contains($0) || ("0" ... "9").contains($0)
                 || "-_./@^~+".unicodeScalars.contains($0)
         }
-        guard allowed, first != "-", first != "@", first != "~", first != "^", last != "." || value.count > 1 else { return false }
-        // Anything a YAML 1.1 or 1.2 reader could take for a number, boolean or null stays quoted.
-        let lower = value.lowercased()
-        let reserved = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", ".nan"]
-        if reserved.contains(lower) { return false }
-        let numberish = value.unicodeScalars.allSatisfy { ("0" ... "9").contains($0) || $0 == "." || $0 == "_" || $0 == "+" }
-        return !numberish
+        // Starting with a letter or '/' rules out every number form (0x1F, 1e3, .inf, -1); the words YAML 1.1
+        // or 1.2 read as booleans or null stay quoted too.
+        let startsPlain = ("a" ... "z").contains(first) || ("A" ... "Z").contains(first) || first == "/"
+        guard allowed, startsPlain else { return false }
+        let reserved = ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
+        return !reserved.contains(value.lowercased())
     }
 }
