@@ -1,6 +1,7 @@
 import Glibc
 import RingletRegistry
 import RingletSystem
+import Synchronization
 
 /// What a command runs against: Ringlet's directories, the working directory, and the global switches.
 public struct CLIContext: Sendable {
@@ -30,6 +31,22 @@ public struct CLIContext: Sendable {
         } catch {
             throw .registry(error)
         }
+    }
+
+    /// Reads, changes and saves `registries.yaml` under a lock, so concurrent `ringlet registry add`s
+    /// each keep their registry.
+    func updateConfiguration(_ change: (inout RegistryConfiguration) throws(CLIError) -> Void) throws(CLIError) {
+        let lock: FileLock
+        do throws(SystemError) {
+            try Directory.create(directories.config)
+            lock = try FileLock(registriesFile + ".lock")
+        } catch {
+            throw .failed("cannot lock \(registriesFile): \(error)")
+        }
+        defer { lock.unlock() }
+        var configuration = try loadConfiguration()
+        try change(&configuration)
+        do throws(RegistryError) { try configuration.save(to: registriesFile) } catch { throw .registry(error) }
     }
 
     func openRegistries() throws(CLIError) -> RegistrySet {
@@ -76,7 +93,11 @@ enum Console {
         }
     }
 
+    /// Prints a warning once per process: resolving many ids must not repeat one registry's problem.
     static func warn(_ text: String) {
+        guard warned.withLock({ $0.insert(text).inserted }) else { return }
         err("warning: " + text)
     }
+
+    private static let warned = Mutex<Set<String>>([])
 }

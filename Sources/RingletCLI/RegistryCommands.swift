@@ -28,8 +28,9 @@ enum RegistryCommands {
         if let problem = RegistryConfiguration.validate(name: name) {
             throw .registry(.invalidName(name, problem))
         }
-        var configuration = try context.loadConfiguration()
-        guard !configuration.entries.contains(where: { $0.name == name }) else { throw .registry(.duplicateRegistry(name)) }
+        guard try !context.loadConfiguration().entries.contains(where: { $0.name == name }) else {
+            throw .registry(.duplicateRegistry(name))
+        }
         var kind: RegistrySource.Kind?
         if let text = invocation.value("type") {
             guard let parsed = RegistrySource.Kind(rawValue: text == "https" ? "http" : text), parsed != .builtin else {
@@ -53,12 +54,17 @@ enum RegistryCommands {
             do throws(CLIError) {
                 try fetch(entry, context: context)
             } catch {
-                try? context.cache.remove(name)
+                // The cache is ours to clean only while no other process registered the name meanwhile.
+                if (try? context.loadConfiguration().entries.contains { $0.name == name }) != true {
+                    try? context.cache.remove(name)
+                }
                 throw error
             }
         }
-        configuration.entries.append(entry)
-        do throws(RegistryError) { try configuration.save(to: context.registriesFile) } catch { throw .registry(error) }
+        try context.updateConfiguration { (configuration) throws(CLIError) in
+            guard !configuration.entries.contains(where: { $0.name == name }) else { throw .registry(.duplicateRegistry(name)) }
+            configuration.entries.append(entry)
+        }
         let opened = try context.openRegistries().registries.first { $0.name == name }
         let count = opened?.tree.map { RegistryScan($0).manifests.count } ?? 0
         Console.out("added registry '\(name)' (\(source), priority \(entry.priority)) at revision \(opened?.revision ?? "?"): \(count) manifests")
@@ -79,7 +85,7 @@ enum RegistryCommands {
         var table = TextTable(["NAME", "TYPE", "PRIORITY", "REVISION", "SOURCE"])
         for row in rows {
             let source = row.ref.map { "\(row.source) @ \($0)" } ?? row.source
-            table.add([row.name, row.type, String(row.priority), row.revision.map(shortRevision) ?? "(not fetched)", source])
+            table.add([row.name, row.type, String(row.priority), row.revision.map(shortRevision) ?? (row.type == "dir" ? "(folder missing)" : "(not fetched)"), source])
         }
         Console.out(table.text)
         return .success
@@ -91,17 +97,13 @@ enum RegistryCommands {
         let context = invocation.context
         let name = invocation.arguments[0]
         guard name != RegistryConfiguration.builtinName else { throw .registry(.builtinIsReadOnly) }
-        var configuration = try context.loadConfiguration()
-        guard configuration.entries.contains(where: { $0.name == name }) else {
-            throw .registry(.unknownRegistry(name, known: configuration.entries.map(\.name)))
+        try context.updateConfiguration { (configuration) throws(CLIError) in
+            guard configuration.entries.contains(where: { $0.name == name }) else {
+                throw .registry(.unknownRegistry(name, known: [RegistryConfiguration.builtinName] + configuration.entries.map(\.name)))
+            }
+            configuration.entries.removeAll { $0.name == name }
         }
-        configuration.entries.removeAll { $0.name == name }
-        do throws(RegistryError) {
-            try configuration.save(to: context.registriesFile)
-            try context.cache.remove(name)
-        } catch {
-            throw .registry(error)
-        }
+        do throws(RegistryError) { try context.cache.remove(name) } catch { throw .registry(error) }
         Console.out("removed registry '\(name)'")
         return .success
     }
@@ -120,7 +122,9 @@ enum RegistryCommands {
                 return .success
             }
             entries = entries.filter { $0.name == name }
-            guard !entries.isEmpty else { throw .registry(.unknownRegistry(name, known: configuration.entries.map(\.name))) }
+            guard !entries.isEmpty else {
+                throw .registry(.unknownRegistry(name, known: [RegistryConfiguration.builtinName] + configuration.entries.map(\.name)))
+            }
         }
         var failed = 0
         for entry in entries {
@@ -158,7 +162,7 @@ enum RegistryCommands {
         let registries = try invocation.context.openRegistries()
         let registry: OpenedRegistry
         do throws(RegistryError) { registry = try registries.registry(named: invocation.arguments[0]) } catch { throw .registry(error) }
-        guard let tree = registry.tree else { throw .registry(.notCached(registry.name)) }
+        guard let tree = registry.tree else { throw .registry(registry.unavailable) }
         let scan = RegistryScan(tree)
         var entries: [Entry] = []
         for kind in ManifestKind.allCases {

@@ -45,7 +45,7 @@ public struct HTTPRegistryFetcher: Sendable {
             let files = [("registry.yaml", index.registrySHA256)] + index.entries.map { ($0.path, $0.sha256) }
             for (number, (path, expected)) in files.enumerated() {
                 if let problem = RegistryTree.pathProblem(path) {
-                    throw .unsafePath(registry: registry, path: path, problem)
+                    throw .unsafePath(place: "\(registry):\(path)", problem)
                 }
                 progress("fetching \(number + 1)/\(files.count) \(path)")
                 let bytes = try download(path, from: base)
@@ -61,7 +61,7 @@ public struct HTTPRegistryFetcher: Sendable {
 
     private func download(_ path: String, from base: HTTPURL) throws(RegistryError) -> [UInt8] {
         guard let url = base.resolving(path) else {
-            throw .unsafePath(registry: registry, path: path, "it does not form a URL under \(baseURL)")
+            throw .unsafePath(place: "\(registry):\(path)", "it does not form a URL under \(baseURL)")
         }
         let response: HTTPResponse
         do throws(HTTPClientError) {

@@ -17,6 +17,12 @@ public struct OpenedRegistry: Sendable {
         return "sha256:" + RegistryScan(tree).contentDigest(tree).hex
     }
 
+    /// Why there is no tree: a folder that is gone, or a fetched registry that was never fetched.
+    public var unavailable: RegistryError {
+        if case .directory(let path) = source { return .folderMissing(name, path: path) }
+        return .notCached(name)
+    }
+
     /// The built-in registry, from the files compiled into the binary.
     public static func builtin(priority: Int) -> OpenedRegistry {
         var files: [String: [UInt8]] = [:]

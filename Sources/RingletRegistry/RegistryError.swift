@@ -11,10 +11,12 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     case duplicateRegistry(String)
     case builtinIsReadOnly
     case notCached(String)
+    case folderMissing(String, path: String)
     case offline(String)
     case fetchFailed(registry: String, String)
     case integrity(registry: String, path: String, expected: String, actual: String)
-    case unsafePath(registry: String, path: String, String)
+    /// `place` is the file as a message shows it (`reg/agents/x/1.0.0.yaml`, `acme:agents/…`).
+    case unsafePath(place: String, String)
     case notFound(kind: ManifestKind, reference: String, suggestion: String?)
     case noMatchingVersion(kind: ManifestKind, reference: String, available: [String])
     case brokenManifest(YAMLError)
@@ -37,14 +39,16 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
             return "the built-in registry is part of ringlet and cannot be changed or removed"
         case .notCached(let name):
             return "registry '\(name)' has not been fetched yet; run `ringlet registry update \(name)`"
+        case .folderMissing(let name, let path):
+            return "registry '\(name)': its folder \(path) is missing; restore it or `ringlet registry remove \(name)`"
         case .offline(let name):
             return "registry '\(name)' needs the network, and --offline forbids fetching"
         case .fetchFailed(let registry, let problem):
             return "cannot fetch registry '\(registry)': \(problem)"
         case .integrity(let registry, let path, let expected, let actual):
             return "registry '\(registry)': \(path) has sha256 \(actual) but index.yaml says \(expected); nothing was changed"
-        case .unsafePath(let registry, let path, let problem):
-            return "registry '\(registry)': refusing \(path): \(problem)"
+        case .unsafePath(let place, let problem):
+            return "\(place): refused: \(problem)"
         case .notFound(let kind, let reference, let suggestion):
             let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
             return "no \(kind.rawValue) '\(reference)' in any registry\(hint); `ringlet \(kind.folder) list` shows what there is"

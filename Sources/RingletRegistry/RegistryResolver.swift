@@ -19,10 +19,7 @@ public struct RegistryResolver: Sendable {
         let candidates: [OpenedRegistry]
         if let name = reference.registry {
             let registry = try registries.registry(named: name)
-            guard registry.tree != nil else {
-                if case .directory(let path) = registry.source { throw .io("registry '\(name)': its folder \(path) is missing") }
-                throw .notCached(name)
-            }
+            guard registry.tree != nil else { throw registry.unavailable }
             candidates = [registry]
         } else {
             candidates = registries.registries
@@ -31,11 +28,7 @@ public struct RegistryResolver: Sendable {
         var broken: RegistryError?
         for registry in candidates {
             guard let tree = registry.tree else {
-                if case .directory(let path) = registry.source {
-                    warn("registry '\(registry.name)' was skipped: its folder \(path) is missing")
-                } else {
-                    warn("registry '\(registry.name)' has not been fetched and was skipped; run `ringlet registry update \(registry.name)`")
-                }
+                warn("skipped: \(registry.unavailable)")
                 continue
             }
             let versions = tree.versions(of: kind, id: reference.id).sorted { $0.version > $1.version }

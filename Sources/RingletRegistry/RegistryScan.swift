@@ -48,7 +48,6 @@ public struct RegistryScan: Sendable {
 
     private static func message(for error: RegistryError, at place: String, name: String) -> String {
         if !name.hasSuffix(".yaml") { return "\(place): not a manifest (expected <version>.yaml)" }
-        if case .brokenManifest = error { return error.description }
-        return "\(place): \(error)"
+        return error.description
     }
 }

@@ -78,7 +78,7 @@ public struct RegistryTree: Sendable {
     /// Reads one file, refusing paths that climb out and symlinks that lead out of the tree.
     public func read(_ path: String, limit: Int = 1 << 20) throws(RegistryError) -> [UInt8] {
         if let problem = RegistryTree.pathProblem(path) {
-            throw .unsafePath(registry: label, path: path, problem)
+            throw .unsafePath(place: display(path), problem)
         }
         switch storage {
         case .embedded(let files):
@@ -88,10 +88,12 @@ public struct RegistryTree: Sendable {
             let full = root + "/" + path
             guard let real = FileStatus.realPath(full) else { throw .io("\(display(path)): no such file") }
             guard real.hasPrefix(root + "/") else {
-                throw .unsafePath(registry: label, path: path, "it is a symlink that leads outside the registry (to \(real))")
+                throw .unsafePath(place: display(path), "it is a symlink that leads outside the registry (to \(real))")
             }
             do throws(SystemError) {
                 return try FileBytes.read(real, limit: limit)
+            } catch .tooLarge {
+                throw .io("\(display(path)): larger than the \(limit)-byte limit for a registry file")
             } catch {
                 throw .io("\(display(path)): \(error)")
             }

@@ -14,6 +14,15 @@ public struct GitRegistryFixture: Sendable {
         repository = try GitRepository(at: path)
     }
 
+    /// A git registry `name` with agent `agent` 1.0.0 committed on `main` and tagged `v1`; returns it and the commit.
+    public static func published(at path: String, name: String = "team", agent: String = "foo") throws -> (GitRegistryFixture, commit: String) {
+        let source = try GitRegistryFixture(at: path, name: name)
+        try source.registry.agent(agent, "1.0.0")
+        let commit = try source.commit("\(agent) 1.0.0")
+        try source.tag("v1")
+        return (source, commit)
+    }
+
     /// Commits everything; returns the new commit.
     @discardableResult
     public func commit(_ message: String) throws -> String {

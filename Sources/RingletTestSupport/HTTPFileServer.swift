@@ -11,7 +11,9 @@ public final class HTTPFileServer: @unchecked Sendable {
 
     public init(serving directory: String, certificate: SelfSignedCertificate? = nil) throws {
         let script = """
-        import http.server, socketserver, sys, functools, ssl
+        import http.server, socketserver, sys, functools, ssl, signal
+        # Test threads block SIGTERM and a child inherits the mask; unblock it so stop() is heard.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
         handler.log_message = lambda *a: None
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

@@ -91,7 +91,7 @@ import Testing
         ("resources: {memory: lots}", "egg.yaml:1:21: 'memory' must be a size like 512M or 4G, found 'lots'"),
         ("resources: {memory: 0}", "egg.yaml:1:21: 'memory' must be a size like 512M or 4G, found '0'"),
         ("resources: {memory: 0G}", "egg.yaml:1:21: 'memory' must be a size like 512M or 4G, found '0G'"),
-        ("resources: {cpu: 10}", "egg.yaml:1:18: 'cpu' must be a duration like 500ms, 10s or 5m, found '10'"),
+        ("resources: {cpu: 10}", "egg.yaml:1:18: 'cpu' must be a duration above zero like 500ms, 10s or 5m, found '10'"),
         ("resources: {max_pids: 0}", "egg.yaml:1:23: 'max_pids' must be a positive number, found 0"),
         ("resources: {max_fds: -1}", "egg.yaml:1:22: 'max_fds' must be a positive number, found -1"),
         ("resources: {max_fds: many}", "egg.yaml:1:22: 'max_fds' must be an integer, found 'many'"),
@@ -100,6 +100,12 @@ import Testing
     ])
     func malformedResourcesAreRefused(source: String, message: String) {
         #expect(refusal(source) == message)
+    }
+
+    /// `memory: 0`, `max_fds: 0` and `max_pids: 0` are refused as limits nothing could run under; a zero
+    /// CPU-time limit is the same kind of mistake (RLIMIT_CPU 0 kills the agent at once).
+    @Test func zeroCPULimitIsRefusedLikeTheOtherZeroLimits() {
+        #expect(refusal("resources: {cpu: 0s}")?.hasSuffix("'cpu' must be a duration above zero like 500ms, 10s or 5m, found '0s'") == true)
     }
 
     @Test(arguments: [

@@ -42,7 +42,7 @@ import Testing
         ("network-invalid-port.yaml", "10:11: network entry 'api.example.com:99999' has an invalid port"),
         // Hook packs.
         ("hook-pack-unknown-event.yaml", "7:9: unknown hook event 'post-tool-use' (expected one of: pre-tool-use)"),
-        ("hook-timeout-without-unit.yaml", "9:14: 'timeout' must be a duration like 500ms, 10s or 5m, found '10'"),
+        ("hook-timeout-without-unit.yaml", "9:14: 'timeout' must be a duration above zero like 500ms, 10s or 5m, found '10'"),
         ("hook-pack-without-hooks.yaml", "5:8: a hook pack needs at least one hook under 'hooks'"),
         // Eggs.
         ("egg-fs-rule-without-colon.yaml",

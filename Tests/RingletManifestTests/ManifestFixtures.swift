@@ -22,7 +22,7 @@ enum ManifestFixtures {
 
     /// The `file:line:col: message` a fixture is refused with, or nil when it decodes.
     static func error(_ relative: String) throws -> String? {
-        try error(decoding: try bytes(relative), file: relative)
+        error(decoding: try bytes(relative), file: relative)
     }
 
     static func error(decoding text: String, file: String = "inline.yaml") -> String? {
