@@ -77,10 +77,7 @@ public struct RegistryFixture: Sendable {
     /// Writes `text` at `relative`, creating parent folders.
     @discardableResult
     public func write(_ relative: String, _ text: String) throws -> String {
-        let full = file(relative)
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: full, atomically: true, encoding: .utf8)
-        return full
+        try TemporaryDirectory.write(text, to: file(relative))
     }
 
     /// Appends `text` to an existing file: its bytes change, its version does not.

@@ -21,10 +21,15 @@ public final class TemporaryDirectory: @unchecked Sendable {
     /// Writes `text` at `relative`, creating parent folders.
     @discardableResult
     public func write(_ relative: String, _ text: String) throws -> String {
-        let full = file(relative)
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: full, atomically: true, encoding: .utf8)
-        return full
+        try TemporaryDirectory.write(text, to: file(relative))
+    }
+
+    /// Writes `text` to the absolute `path`, creating parent folders; returns the path.
+    @discardableResult
+    public static func write(_ text: String, to path: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     public func read(_ relative: String) throws -> String {
