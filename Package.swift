@@ -29,7 +29,8 @@ let package = Package(
             dependencies: ["RingletManifest", "RingletSemver", "RingletCrypto", "RingletHTTP", "RingletSystem", "RingletYAML"],
             plugins: ["EmbedBuiltinRegistry"]
         ),
-        .target(name: "RingletCLI", dependencies: ["RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletPolicy", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
+        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
         .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem"]),
 
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "RingletHTTPTests", dependencies: ["RingletHTTP"]),
         .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,19 +7,21 @@ public enum CLIError: Error, Sendable, CustomStringConvertible {
     case registry(RegistryError)
     case lockDrift([String])
     case failed(String)
+    /// An input file or value is wrong (egg.yaml, a rule); nothing was composed or changed.
+    case invalidInput(String)
 
     public var description: String {
         switch self {
         case .usage(let message, let usage): "\(message)\nusage: \(usage)"
         case .registry(let error): error.description
         case .lockDrift(let lines): lines.joined(separator: "\n")
-        case .failed(let message): message
+        case .failed(let message), .invalidInput(let message): message
         }
     }
 
     var exitCode: ExitCode {
         switch self {
-        case .usage: .usage
+        case .usage, .invalidInput: .usage
         case .lockDrift: .lockDrift
         case .failed: .failure
         case .registry(let error):

@@ -17,6 +17,8 @@ public enum RingletCommand {
                         subcommands: RegistryCommands.all),
                 CatalogCommands.commands(for: .agent),
                 CatalogCommands.commands(for: .provider),
+                SandboxCommands.command,
+                EggCommands.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")
                     return .success

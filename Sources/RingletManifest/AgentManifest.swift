@@ -36,6 +36,15 @@ public struct AgentManifest: Sendable {
     public enum HookAdapter: String, Sendable, Hashable, CaseIterable {
         case claudeSettings = "claude-settings"
         case none
+
+        /// Files, relative to HOME and to the workspace, from which the agent reads hook configuration;
+        /// the sandbox keeps them read-only so an agent cannot unhook itself.
+        public var wiringFiles: [String] {
+            switch self {
+            case .claudeSettings: [".claude/settings.json", ".claude/settings.local.json"]
+            case .none: []
+            }
+        }
     }
 
     public var identity: ManifestIdentity

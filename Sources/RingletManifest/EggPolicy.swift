@@ -28,6 +28,16 @@ public struct EggPolicy: Sendable {
         public var value: String
     }
 
+    /// Where each value was written, for provenance in `ringlet sandbox explain`.
+    public struct Locations: Sendable {
+        public var base: YAMLLocation?
+        public var network: [YAMLLocation] = []
+        public var environment: [String: YAMLLocation] = [:]
+        public var resources: [String: YAMLLocation] = [:]
+        public var dangerouslySkipPermissions: YAMLLocation?
+        public var agentSettings: YAMLLocation?
+    }
+
     public enum Base: Sendable, Hashable {
         case defaults
         case none
@@ -43,6 +53,7 @@ public struct EggPolicy: Sendable {
     public var resources: Resources
     public var dangerouslySkipPermissions: Bool?
     public var agentSettings: YAMLNode?
+    public var locations = Locations()
 
     public static let keys = ["base", "fs", "network", "env", "resources", "dangerously_skip_permissions",
                               "agent_settings", "allow-override"]
@@ -57,6 +68,8 @@ public struct EggPolicy: Sendable {
         fileRules = try EggPolicy.rules(map, "fs")
         allowOverrides = try EggPolicy.rules(map, "allow-override")
         network = try NetworkDomain.decode(map)
+        locations.base = map.optionalNode("base")?.location
+        locations.network = try map.list("network").map(\.location)
 
         var names: [String] = []
         var settings: [EnvironmentSetting] = []
@@ -73,6 +86,7 @@ public struct EggPolicy: Sendable {
             guard EnvironmentName.isValid(name) else {
                 throw .invalidValue(node.location, "'\(entry)' must be a variable name or NAME=value")
             }
+            locations.environment[name] = node.location
         }
         environmentPassThrough = names
         environmentSettings = settings
@@ -80,6 +94,7 @@ public struct EggPolicy: Sendable {
         resources = Resources()
         if let limits = try map.optionalMapping("resources") {
             try limits.requireKnownKeys(["cpu", "memory", "max_fds", "max_pids"])
+            for key in limits.keys { locations.resources[key] = limits.location(of: key) }
             resources.cpu = try DurationValue.decode(limits, "cpu")
             if let text = try limits.optionalString("memory") {
                 guard let size = ByteSize(parsing: text), size.bytes > 0 else {
@@ -92,6 +107,8 @@ public struct EggPolicy: Sendable {
         }
         dangerouslySkipPermissions = try map.optionalBool("dangerously_skip_permissions")
         agentSettings = map.optionalNode("agent_settings")
+        locations.dangerouslySkipPermissions = map.optionalNode("dangerously_skip_permissions")?.location
+        locations.agentSettings = agentSettings?.location
     }
 
     private static func positive(_ map: YAMLMapping, _ key: String) throws(YAMLError) -> Int? {

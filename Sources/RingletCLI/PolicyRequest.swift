@@ -1,0 +1,111 @@
+import RingletManifest
+import RingletPolicy
+import RingletRegistry
+import RingletSystem
+
+/// What `sandbox explain|check|check-domain` compose: the selection (`--agent`, `--provider`,
+/// `--workspace`) and the command-line layer, turned into layers and composed.
+enum PolicyRequest {
+    static let options: [Command.Option] = [
+        .init("agent", value: "REF", help: "compose for this agent (e.g. claude@^2)"),
+        .init("provider", value: "REF", help: "and this provider (e.g. anthropic)"),
+        .init("workspace", value: "DIR", help: "the project folder (default: the current folder)"),
+        .init("rw", value: "PATH", repeats: true, help: "add a read-write path"),
+        .init("ro", value: "PATH", repeats: true, help: "add a read-only path"),
+        .init("deny", value: "PATH", repeats: true, help: "deny a path"),
+        .init("deny-write", value: "PATH", repeats: true, help: "make a path read-only, and keep later layers from widening it"),
+        .init("allow-domain", value: "HOST", repeats: true, help: "allow a host, *.suffix or host:port"),
+        .init("env", value: "NAME[=VALUE]", repeats: true, help: "pass a variable through, or set it"),
+        .init("memory", value: "SIZE", help: "memory limit (512M, 4G)"),
+        .init("cpu", value: "TIME", help: "CPU time limit (90s, 5m)"),
+        .init("max-fds", value: "N", help: "open file limit"),
+        .init("max-pids", value: "N", help: "process limit"),
+        .init("i-know-what-im-doing-allow", value: "PATH", repeats: true,
+              help: "lift even the built-in protections at PATH (flagged everywhere)"),
+    ]
+
+    struct Composition {
+        var policy: ComposedPolicy
+        var context: PolicyContext
+        var title: String
+    }
+
+    static func compose(_ invocation: Invocation) throws(CLIError) -> Composition {
+        let cli = invocation.context
+        let workspace = absolute(invocation.value("workspace") ?? cli.workingDirectory, from: cli.workingDirectory)
+        guard FileStatus.of(FileStatus.realPath(workspace) ?? workspace) == .directory else {
+            throw .usage("workspace \(workspace) is not a folder", usage: invocation.usage)
+        }
+        let registries = try cli.openRegistries()
+        let resolver = RegistryResolver(registries)
+        var agent: (manifest: AgentManifest, file: String)?
+        var provider: (manifest: ProviderManifest, file: String)?
+        if let text = invocation.value("agent") {
+            let resolution = try resolve(text, kind: .agent, resolver: resolver, context: cli)
+            guard case .agent(let manifest) = resolution.manifest.manifest else { throw .failed("\(text) is not an agent") }
+            agent = (manifest, "\(resolution.registry.name):\(resolution.manifest.path)")
+        }
+        if let text = invocation.value("provider") {
+            let resolution = try resolve(text, kind: .provider, resolver: resolver, context: cli)
+            guard case .provider(let manifest) = resolution.manifest.manifest else { throw .failed("\(text) is not a provider") }
+            provider = (manifest, "\(resolution.registry.name):\(resolution.manifest.path)")
+        }
+        let userHome = Environment.value("HOME") ?? "/"
+        let profile = agent?.manifest.identity.id ?? "default"
+        let context = PolicyContext(workspace: workspace, profileHome: cli.directories.data + "/homes/" + profile, userHome: userHome,
+                                    directories: cli.directories, environment: { Environment.value($0) })
+        var layers = [DefaultPolicy.layer(context, hookAdapter: agent?.manifest.hookAdapter ?? .none)]
+        if let agent { layers.append(ManifestLayers.agent(agent.manifest, file: agent.file, context: context)) }
+        if let provider {
+            layers.append(ManifestLayers.provider(provider.manifest, file: provider.file, speaking: agent?.manifest.apiFamilies))
+        }
+        do throws(PolicyError) {
+            let global = cli.directories.config + "/" + EggLoader.fileName
+            if case .file = FileStatus.of(global) {
+                layers += try EggLoader.layers(file: global, kind: .global, resolver: context.resolver)
+            }
+            for egg in EggDiscovery.projectEggs(workspace: context.workspace) {
+                layers += try EggLoader.layers(file: egg, kind: .project, resolver: context.resolver)
+            }
+            layers.append(try flags(invocation).layer(workingDirectory: cli.workingDirectory, resolver: context.resolver))
+        } catch {
+            throw .invalidInput(error.description)
+        }
+        var title = "workspace \(context.workspace)"
+        if let agent { title = "agent \(agent.manifest.identity.id) \(agent.manifest.identity.version), " + title }
+        if let provider { title = "provider \(provider.manifest.identity.id) \(provider.manifest.identity.version), " + title }
+        return Composition(policy: PolicyComposer.compose(layers), context: context, title: title)
+    }
+
+    static func flags(_ invocation: Invocation) -> PolicyFlags {
+        var flags = PolicyFlags()
+        flags.readWrite = invocation.all("rw")
+        flags.readOnly = invocation.all("ro")
+        flags.deny = invocation.all("deny")
+        flags.denyWrite = invocation.all("deny-write")
+        flags.allowDomains = invocation.all("allow-domain")
+        flags.environment = invocation.all("env")
+        flags.memory = invocation.value("memory")
+        flags.cpu = invocation.value("cpu")
+        flags.maxFileDescriptors = invocation.value("max-fds")
+        flags.maxProcesses = invocation.value("max-pids")
+        flags.dangerousAllow = invocation.all("i-know-what-im-doing-allow")
+        return flags
+    }
+
+    private static func resolve(_ text: String, kind: ManifestKind, resolver: RegistryResolver, context: CLIContext) throws(CLIError) -> Resolution {
+        let reference = try LockCommands.parseReference(text)
+        let resolution: Resolution
+        do throws(RegistryError) {
+            resolution = try resolver.resolve(reference, kind: kind, warn: Console.warn)
+        } catch {
+            throw .registry(error)
+        }
+        try LockCommands.enforce(reference, kind: kind, resolver: resolver, context: context)
+        return resolution
+    }
+
+    static func absolute(_ path: String, from directory: String) -> String {
+        path.hasPrefix("/") ? path : directory + "/" + path
+    }
+}
