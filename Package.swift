@@ -30,7 +30,8 @@ let package = Package(
             plugins: ["EmbedBuiltinRegistry"]
         ),
         .target(name: "RingletPolicy", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
-        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
+        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
         .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem"]),
 

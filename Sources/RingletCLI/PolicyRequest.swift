@@ -1,5 +1,6 @@
 import RingletManifest
 import RingletPolicy
+import RingletProfile
 import RingletRegistry
 import RingletSystem
 
@@ -7,6 +8,7 @@ import RingletSystem
 /// `--workspace`) and the command-line layer, turned into layers and composed.
 enum PolicyRequest {
     static let options: [Command.Option] = [
+        .init("profile", value: "NAME", help: "compose for a profile (~/.config/ringlet/profiles/NAME.yaml)"),
         .init("agent", value: "REF", help: "compose for this agent (e.g. claude@^2)"),
         .init("provider", value: "REF", help: "and this provider (e.g. anthropic)"),
         .init("workspace", value: "DIR", help: "the project folder (default: the current folder)"),
@@ -32,7 +34,22 @@ enum PolicyRequest {
 
     static func compose(_ invocation: Invocation) throws(CLIError) -> Composition {
         let cli = invocation.context
-        let workspace = absolute(invocation.value("workspace") ?? cli.workingDirectory, from: cli.workingDirectory)
+        var profile: ProfileFile?
+        if let name = invocation.value("profile") {
+            guard invocation.value("agent") == nil && invocation.value("provider") == nil else {
+                throw .usage("--profile names the agent and provider; do not combine it with --agent or --provider", usage: invocation.usage)
+            }
+            do throws(ProfileError) {
+                profile = try ProfileFile.load(name: name, configDirectory: cli.directories.config)
+            } catch {
+                if case .notFound = error { throw .failed(error.description) }
+                throw .invalidInput(error.description)
+            }
+        }
+        let userHome = Environment.value("HOME") ?? "/"
+        let expandHome = { (path: String) in path == "~" || path.hasPrefix("~/") ? userHome + path.dropFirst() : path }
+        let workspace = absolute(invocation.value("workspace") ?? profile?.workspace.map(expandHome) ?? cli.workingDirectory,
+                                 from: cli.workingDirectory)
         guard FileStatus.of(FileStatus.realPath(workspace) ?? workspace) == .directory else {
             throw .usage("workspace \(workspace) is not a folder", usage: invocation.usage)
         }
@@ -40,19 +57,18 @@ enum PolicyRequest {
         let resolver = RegistryResolver(registries)
         var agent: (manifest: AgentManifest, file: String)?
         var provider: (manifest: ProviderManifest, file: String)?
-        if let text = invocation.value("agent") {
+        if let text = invocation.value("agent") ?? profile?.agent {
             let resolution = try resolve(text, kind: .agent, resolver: resolver, context: cli)
             guard case .agent(let manifest) = resolution.manifest.manifest else { throw .failed("\(text) is not an agent") }
             agent = (manifest, "\(resolution.registry.name):\(resolution.manifest.path)")
         }
-        if let text = invocation.value("provider") {
+        if let text = invocation.value("provider") ?? profile?.provider {
             let resolution = try resolve(text, kind: .provider, resolver: resolver, context: cli)
             guard case .provider(let manifest) = resolution.manifest.manifest else { throw .failed("\(text) is not a provider") }
             provider = (manifest, "\(resolution.registry.name):\(resolution.manifest.path)")
         }
-        let userHome = Environment.value("HOME") ?? "/"
-        let profile = agent?.manifest.identity.id ?? "default"
-        let context = PolicyContext(workspace: workspace, profileHome: cli.directories.data + "/homes/" + profile, userHome: userHome,
+        let home = profile?.name ?? agent?.manifest.identity.id ?? "default"
+        let context = PolicyContext(workspace: workspace, profileHome: cli.directories.data + "/homes/" + home, userHome: userHome,
                                     directories: cli.directories, environment: { Environment.value($0) })
         var layers = [DefaultPolicy.layer(context, hookAdapter: agent?.manifest.hookAdapter ?? .none)]
         if let agent { layers.append(ManifestLayers.agent(agent.manifest, file: agent.file, context: context)) }
@@ -67,13 +83,26 @@ enum PolicyRequest {
             for egg in EggDiscovery.projectEggs(workspace: context.workspace) {
                 layers += try EggLoader.layers(file: egg, kind: .project, resolver: context.resolver)
             }
+            if let profile {
+                if let egg = profile.egg {
+                    let folder = String(profile.path[..<profile.path.lastIndex(of: "/")!])
+                    layers += try EggLoader.layers(file: absolute(expandHome(egg), from: folder), kind: .profile, resolver: context.resolver)
+                }
+                if let sandbox = profile.sandbox {
+                    layers += try EggLoader.layers(for: sandbox, label: profile.path, folder: context.workspace, kind: .profile,
+                                                   resolver: context.resolver)
+                }
+            }
             layers.append(try flags(invocation).layer(workingDirectory: cli.workingDirectory, resolver: context.resolver))
         } catch {
             throw .invalidInput(error.description)
         }
-        var title = "workspace \(context.workspace)"
-        if let agent { title = "agent \(agent.manifest.identity.id) \(agent.manifest.identity.version), " + title }
-        if let provider { title = "provider \(provider.manifest.identity.id) \(provider.manifest.identity.version), " + title }
+        let title = [
+            profile.map { "profile \($0.name)" },
+            agent.map { "agent \($0.manifest.identity.id) \($0.manifest.identity.version)" },
+            provider.map { "provider \($0.manifest.identity.id) \($0.manifest.identity.version)" },
+            "workspace \(context.workspace)",
+        ].compactMap { $0 }.joined(separator: ", ")
         return Composition(policy: PolicyComposer.compose(layers), context: context, title: title)
     }
 

@@ -31,7 +31,19 @@ public enum EggLoader {
         } catch {
             throw .invalidFile(error)
         }
-        let folder = String(file[..<file.lastIndex(of: "/")!])
+        return try layers(for: policy, label: file, folder: String(file[..<file.lastIndex(of: "/")!]), kind: kind,
+                          resolver: resolver, chain: chain)
+    }
+
+    /// The layers of an egg body that is not a file of its own (a profile's `sandbox:`): its base chain
+    /// first, then its own rules; relative paths are relative to `folder`.
+    public static func layers(for policy: EggPolicy, label: String, folder: String, kind: PolicyLayer.Kind,
+                              resolver: PathResolver) throws(PolicyError) -> [PolicyLayer] {
+        try layers(for: policy, label: label, folder: folder, kind: kind, resolver: resolver, chain: [label])
+    }
+
+    private static func layers(for policy: EggPolicy, label file: String, folder: String, kind: PolicyLayer.Kind,
+                               resolver: PathResolver, chain: [String]) throws(PolicyError) -> [PolicyLayer] {
         var layers: [PolicyLayer] = []
         var layer = PolicyLayer(kind: kind, label: file)
         switch policy.base {

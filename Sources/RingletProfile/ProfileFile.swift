@@ -1,0 +1,53 @@
+import RingletManifest
+import RingletSystem
+import RingletYAML
+
+/// A profile as stored in `~/.config/ringlet/profiles/<name>.yaml`: which agent and provider, which
+/// model and endpoint, which workspace, and the profile's own sandbox overrides.
+///
+/// ```yaml
+/// agent: claude@^2
+/// provider: anthropic
+/// model: sonnet
+/// workspace: ~/src/shop
+/// egg: ~/eggs/strict.yaml        # an extra egg.yaml for this profile
+/// sandbox:                       # overrides, an egg.yaml body; relative paths are relative to the workspace
+///   network: [pypi.org]
+/// ```
+public struct ProfileFile: Sendable {
+    public static let keys = ["agent", "provider", "model", "endpoint", "workspace", "egg", "sandbox"]
+
+    public var name: String
+    public var path: String
+    public var agent: String
+    public var provider: String?
+    public var model: String?
+    public var endpoint: String?
+    public var workspace: String?
+    public var egg: String?
+    public var sandbox: EggPolicy?
+
+    /// The profile file of `name` in the profiles folder.
+    public static func path(of name: String, configDirectory: String) -> String {
+        configDirectory + "/profiles/" + name + ".yaml"
+    }
+
+    public static func load(name: String, configDirectory: String) throws(ProfileError) -> ProfileFile {
+        if let problem = ManifestIdentity.problem(withID: name, noun: "profile name") { throw .invalidName(problem) }
+        let path = path(of: name, configDirectory: configDirectory)
+        guard FileStatus.of(path).exists else { throw .notFound(name, path: path) }
+        do throws(YAMLError) {
+            guard let root = try YAMLParser.parse(fileAt: path) else {
+                throw .invalidValue(YAMLLocation(file: path, line: 1, column: 1), "the profile is empty; it needs at least 'agent'")
+            }
+            let map = try YAMLMapping(root)
+            try map.requireKnownKeys(keys)
+            return ProfileFile(name: name, path: path, agent: try map.string("agent"), provider: try map.optionalString("provider"),
+                               model: try map.optionalString("model"), endpoint: try map.optionalString("endpoint"),
+                               workspace: try map.optionalString("workspace"), egg: try map.optionalString("egg"),
+                               sandbox: try map.optionalMapping("sandbox").map { (body) throws(YAMLError) in try EggPolicy(body) })
+        } catch {
+            throw .invalidFile(error)
+        }
+    }
+}
