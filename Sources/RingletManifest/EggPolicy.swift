@@ -66,6 +66,14 @@ public struct EggPolicy: Sendable {
         case let path?: base = .file(path)
         }
         fileRules = try EggPolicy.rules(map, "fs")
+        // One file saying two things about one path is a mistake to point at, not a tie to break.
+        var firstRule: [String: FileRule] = [:]
+        for rule in fileRules {
+            if let first = firstRule[rule.path], first.access != rule.access {
+                throw .invalidValue(rule.location, "'\(rule.access.rawValue):\(rule.path)' contradicts '\(first.access.rawValue):\(first.path)' on line \(first.location.line)")
+            }
+            firstRule[rule.path] = firstRule[rule.path] ?? rule
+        }
         allowOverrides = try EggPolicy.rules(map, "allow-override")
         network = try NetworkDomain.decode(map)
         locations.base = map.optionalNode("base")?.location
@@ -90,6 +98,12 @@ public struct EggPolicy: Sendable {
         }
         environmentPassThrough = names
         environmentSettings = settings
+        for (index, setting) in settings.enumerated() {
+            if let earlier = settings[..<index].first(where: { $0.name == setting.name && $0.value != setting.value }) {
+                throw .invalidValue(locations.environment[setting.name] ?? map.location(of: "env"),
+                                    "'\(setting.name)=\(setting.value)' contradicts '\(earlier.name)=\(earlier.value)' in the same file")
+            }
+        }
 
         resources = Resources()
         if let limits = try map.optionalMapping("resources") {
