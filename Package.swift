@@ -30,8 +30,9 @@ let package = Package(
             plugins: ["EmbedBuiltinRegistry"]
         ),
         .target(name: "RingletPolicy", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
+        .target(name: "RingletProxy", dependencies: ["RingletPolicy", "RingletSystem", "CRingletShim"]),
         .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
-        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletProxy", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
         .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem"]),
 

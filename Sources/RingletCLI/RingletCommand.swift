@@ -19,6 +19,7 @@ public enum RingletCommand {
                 CatalogCommands.commands(for: .provider),
                 SandboxCommands.command,
                 EggCommands.command,
+                ProxyCommand.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")
                     return .success

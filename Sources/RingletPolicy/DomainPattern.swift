@@ -60,13 +60,13 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static func normalize(_ name: String) -> String {
+    public static func normalize(_ name: String) -> String {
         let lower = name.lowercased()
         return lower.hasSuffix(".") ? String(lower.dropLast()) : lower
     }
 
     /// IPv4 dotted quads and bracketed or bare IPv6: only a pattern naming them exactly reaches them.
-    static func isAddressLiteral(_ name: String) -> Bool {
+    public static func isAddressLiteral(_ name: String) -> Bool {
         if name.contains(":") || name.hasPrefix("[") { return true }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }

@@ -26,7 +26,7 @@ public enum SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func text(_ code: Int32) -> String {
+    public static func text(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 }

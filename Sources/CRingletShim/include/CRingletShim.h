@@ -10,4 +10,10 @@ int ringlet_pipe_cloexec(int fds[2]);
 /* posix_spawn_file_actions_addchdir_np(3): start a child in a working directory without a shell. */
 int ringlet_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/* accept4(2) with SOCK_CLOEXEC: an accepted connection never leaks into a child. */
+int ringlet_accept_cloexec(int fd);
+
+/* splice(2) between a socket and a pipe: moves tunnel bytes without copying them through user space. */
+long ringlet_splice(int fd_in, int fd_out, unsigned long length, int more);
+
 #endif
