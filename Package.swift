@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
         .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletProxy", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
-        .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem"]),
+        .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy"]),
 
         // Build-time: the built-in registry (`registry/`) is compiled into the binary.
         .executableTarget(name: "registry-embedder"),
@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RingletProxyTests", dependencies: ["RingletProxy", "RingletTestSupport"]),
         .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

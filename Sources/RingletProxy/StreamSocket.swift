@@ -63,9 +63,12 @@ enum StreamSocket {
     /// Connects to `address:port`, giving up after `timeout`.
     static func connect(to address: IPAddress, port: Int, timeout: Duration) -> Result<FileDescriptor, SystemError> {
         let family = if case .v4 = address { AF_INET } else { AF_INET6 }
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .failure(.call(operation: "create a socket", path: nil, errno: errno)) }
         let socket = FileDescriptor(adopting: fd)
+        // Linux bounds a blocking connect by the send timeout: no non-blocking dance needed.
+        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var status: Int32
         switch address {
         case .v4(let value):
@@ -86,18 +89,9 @@ enum StreamSocket {
             }
         }
         if status != 0 {
-            guard errno == EINPROGRESS else { return .failure(.call(operation: "connect to", path: "\(address):\(port)", errno: errno)) }
-            var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            guard poll(&poller, 1, milliseconds(timeout)) == 1 else {
-                return .failure(.call(operation: "connect to", path: "\(address):\(port)", errno: ETIMEDOUT))
-            }
-            var error: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
-            guard error == 0 else { return .failure(.call(operation: "connect to", path: "\(address):\(port)", errno: error)) }
+            let code = errno == EINPROGRESS || errno == EAGAIN ? ETIMEDOUT : errno
+            return .failure(.call(operation: "connect to", path: "\(address):\(port)", errno: code))
         }
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
         var on: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
         return .success(socket)

@@ -95,7 +95,7 @@ public enum GoldenFile {
         }
         guard expected != actual else { return nil }
         let want = expected.components(separatedBy: "\n"), got = actual.components(separatedBy: "\n")
-        let line = zip(want, got).firstIndex { $0 != $1 } ?? min(want.count, got.count)
+        let line = zip(want, got).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(want.count, got.count)
         return """
         \(file) differs from the output at line \(line + 1) (RINGLET_UPDATE_GOLDEN=1 rewrites it):
           expected: \(line < want.count ? want[line] : "<end of file>")

@@ -1,0 +1,47 @@
+import Glibc
+import RingletSystem
+
+func fail(_ message: String) -> Never {
+    print("ringlet-bench: \(message)")
+    exit(1)
+}
+
+func median(_ samples: [Duration]) -> Duration { samples.sorted()[samples.count / 2] }
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// A number with two decimals, without Foundation's formatter.
+func twoDecimals(_ value: Double) -> String {
+    if value < 0 { return "-" + twoDecimals(-value) }
+    let hundredths = Int((value * 100).rounded())
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+}
+
+func milliseconds(_ duration: Duration) -> String { twoDecimals(seconds(duration) * 1000) + " ms" }
+
+func ratio(_ a: Duration, _ b: Duration) -> String { twoDecimals(seconds(a) / seconds(b)) + "x" }
+
+/// Plain writes: the generated registry is scratch data, so it skips AtomicFile's fsync per file.
+func writeFile(_ text: String, to path: String) throws(SystemError) {
+    let file = try FileDescriptor.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC)
+    try file.writeAll(Array(text.utf8))
+    file.close()
+}
+
+func time(_ body: () throws -> Void) rethrows -> Duration {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    return clock.now - start
+}
+
+func runTimed(_ program: String, _ arguments: [String], environment: [String: String] = [:]) -> Duration {
+    time {
+        let result = try? Subprocess(program, arguments, environment: environment).run()
+        guard result?.status == 0 else { fail("\(program) \(arguments.joined(separator: " ")) failed: \(result?.stderrText ?? "could not start")") }
+    }
+}
+
