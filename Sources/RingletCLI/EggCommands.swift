@@ -13,7 +13,7 @@ enum EggCommands {
     # Every field is optional. `ringlet sandbox explain` shows the result; `ringlet egg lint` checks this file.
 
     # base: none              # start from nothing instead of the defaults (secret denials always stay)
-    # base: ../team/egg.yaml  # or inherit another file first
+    # base: ~/eggs/team.yaml  # or inherit another file first (relative paths may not climb out with ..)
 
     fs:
       # Paths: absolute, ~/..., $VAR/..., or relative to this file's folder.

@@ -35,7 +35,7 @@ struct PolicyExplanation: Encodable {
             case .effective: ("in force", nil)
             case .overridden(let rule): ("overridden", rule)
             case .capped(let rule): ("capped", rule)
-            case .lifted: ("lifted", nil)
+            case .lifted: ("lifted", report.liftedBy)
             case .override(let protected): (protected ? "override (lifts protected rules)" : "override", nil)
             }
             return FileRow(access: report.rule.access.rawValue, path: report.rule.path, written: report.rule.written,
@@ -76,7 +76,7 @@ struct PolicyExplanation: Encodable {
             if row.protected { line += ", protected" }
             switch row.status {
             case "in force": break
-            case "lifted": line += "\n      lifted by an override; access here: \(row.result)"
+            case "lifted": line += "\n      lifted by \(row.by ?? "an override"); access here: \(row.result)"
             case "capped":
                 line += "\n      capped by \(row.by ?? "?"); access here: \(row.result)"
                 line += row.cappedByProtected

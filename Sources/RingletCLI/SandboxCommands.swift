@@ -34,7 +34,7 @@ enum SandboxCommands {
         }
         let composition = try PolicyRequest.compose(invocation)
         let path: String
-        switch composition.context.resolver.resolve(invocation.arguments[0], relativeTo: invocation.context.workingDirectory) {
+        switch composition.context.resolver.resolve(invocation.arguments[0], relativeTo: invocation.context.workingDirectory, allowParent: true) {
         case .success(let resolved): path = resolved
         case .failure(let problem): throw .invalidInput("\(invocation.arguments[0]): \(problem)")
         }
@@ -43,7 +43,7 @@ enum SandboxCommands {
         let allowed = write ? decision.canWrite : decision.canRead
         let answer = Answer(path: path, operation: write ? "write" : "read", allowed: allowed, access: PolicyExplanation.name(decision.access),
                             rule: decision.decidedBy.map(PolicyExplanation.describe), cappedBy: decision.cappedBy.map(PolicyExplanation.describe),
-                            lifted: decision.lifted.map(PolicyExplanation.describe))
+                            lifted: zip(decision.lifted, decision.liftedBy).map { "\(PolicyExplanation.describe($0)) by \(PolicyExplanation.describe($1))" })
         if invocation.json {
             try JSONOutput.print(answer)
         } else {

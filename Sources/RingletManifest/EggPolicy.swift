@@ -91,8 +91,10 @@ public struct EggPolicy: Sendable {
                 name = entry
                 names.append(entry)
             }
-            guard EnvironmentName.isValid(name) else {
-                throw .invalidValue(node.location, "'\(entry)' must be a variable name or NAME=value")
+            // A pass-through entry may be a pattern (`MYAPP_*`); a setting names one variable.
+            let checked = entry.contains("=") ? name : name.replacing("*", with: "_")
+            guard EnvironmentName.isValid(checked) else {
+                throw .invalidValue(node.location, "'\(entry)' must be a variable name, a NAME_* pattern or NAME=value")
             }
             locations.environment[name] = node.location
         }
@@ -136,6 +138,11 @@ public struct EggPolicy: Sendable {
     private static func rules(_ map: YAMLMapping, _ key: String) throws(YAMLError) -> [FileRule] {
         var rules: [FileRule] = []
         for node in try map.list(key) {
+            // `- deny: ~/.ssh` (a space after the colon) is a mapping to YAML; say how to write the rule.
+            if case .mapping(let pairs) = node.value, pairs.count == 1, let name = pairs[0].key.keyText, Access(rawValue: name) != nil {
+                let path = (try? pairs[0].value.string()) ?? "PATH"
+                throw .invalidValue(node.location, "write '\(name):\(path)' with no space after the colon (YAML read '\(name): …' as a mapping)")
+            }
             let entry = try node.string(key: key)
             guard let colon = entry.firstIndex(of: ":"), let access = Access(rawValue: String(entry[..<colon])) else {
                 let kinds = Access.allCases.map { "\($0.rawValue):PATH" }.joined(separator: ", ")

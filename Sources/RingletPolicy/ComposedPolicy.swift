@@ -25,12 +25,16 @@ public struct ComposedPolicy: Sendable {
         let covering = rules.filter { PathResolver.isWithin(path, $0.rule.path) }
         let applicable = overrides.filter { PathResolver.isWithin(path, $0.rule.rule.path) }
         var lifted: [PolicyLayer.FileRule] = []
+        var liftedBy: [PolicyLayer.FileRule] = []
         let restrictions = covering.filter { $0.rule.access.isRestriction }.filter { restriction in
             let lifter = applicable.first { override in
                 override.layer > restriction.layer && PathResolver.isWithin(override.rule.rule.path, restriction.rule.path)
                     && (!restriction.rule.isProtected || override.rule.liftsProtected)
             }
-            if lifter != nil { lifted.append(restriction.rule) }
+            if let lifter {
+                lifted.append(restriction.rule)
+                liftedBy.append(lifter.rule.rule)
+            }
             return lifter == nil
         }
         let grants = covering.filter { !$0.rule.access.isRestriction } + applicable.map { Ranked(rule: $0.rule.rule, layer: $0.layer) }
@@ -38,9 +42,9 @@ public struct ComposedPolicy: Sendable {
         guard let decider = candidates.max(by: { a, b in
             (PathResolver.depth(a.rule.path), a.rule.access.strength, -a.layer) < (PathResolver.depth(b.rule.path), b.rule.access.strength, -b.layer)
         }) else {
-            return FileDecision(access: .none, decidedBy: nil, cappedBy: nil, lifted: lifted)
+            return FileDecision(access: .none, decidedBy: nil, cappedBy: nil, lifted: lifted, liftedBy: liftedBy)
         }
-        var decision = FileDecision(access: decider.rule.access.level, decidedBy: decider.rule, cappedBy: nil, lifted: lifted)
+        var decision = FileDecision(access: decider.rule.access.level, decidedBy: decider.rule, cappedBy: nil, lifted: lifted, liftedBy: liftedBy)
         for restriction in restrictions where restriction.layer != decider.layer && restriction.rule.access.level < decision.access
             && !isExcepted(restriction, at: path) {
             decision.access = restriction.rule.access.level
@@ -70,15 +74,23 @@ public struct ComposedPolicy: Sendable {
             } else if decision.decidedBy == ranked.rule {
                 status = decision.cappedBy.map { .capped(by: $0) } ?? .effective
             } else if let decider = decision.decidedBy {
-                status = ranked.rule.access.isRestriction && decision.access <= ranked.rule.access.level ? .effective : .overridden(by: decider)
+                let deciderLayer = rules.first { $0.rule == decider }?.layer
+                if ranked.rule.access.isRestriction && decision.access <= ranked.rule.access.level {
+                    status = .effective
+                } else if !ranked.rule.access.isRestriction, decider.access.isRestriction, deciderLayer != ranked.layer {
+                    status = .capped(by: decider)
+                } else {
+                    status = .overridden(by: decider)
+                }
             } else {
                 status = .effective
             }
-            return FileRuleReport(rule: ranked.rule, status: status, access: decision.access)
+            let lifter = decision.lifted.firstIndex(of: ranked.rule).map { decision.liftedBy[$0] }
+            return FileRuleReport(rule: ranked.rule, status: status, access: decision.access, liftedBy: lifter)
         }
         for override in overrides.sorted(by: { $0.rule.rule.path < $1.rule.rule.path }) {
             report.append(FileRuleReport(rule: override.rule.rule, status: .override(liftsProtected: override.rule.liftsProtected),
-                                         access: decide(path: override.rule.rule.path).access))
+                                         access: decide(path: override.rule.rule.path).access, liftedBy: nil))
         }
         return report
     }
@@ -159,8 +171,16 @@ public struct ComposedPolicy: Sendable {
             warnings.append("network \"\(rule.pattern)\" is unrestricted (\(rule.origin))")
         }
         for override in overrides {
-            let what = override.rule.liftsProtected ? "lifts protected rules at" : "allow-override widens"
-            warnings.append("\(what) \(override.rule.rule.access.rawValue):\(override.rule.rule.path) (\(override.rule.rule.origin))")
+            let rule = override.rule.rule
+            let named = "\(rule.access.rawValue):\(rule.path) (\(rule.origin))"
+            let decision = decide(path: rule.path)
+            if !decision.lifted.isEmpty {
+                let what = override.rule.liftsProtected ? "--i-know-what-im-doing-allow lifts" : "allow-override widens"
+                let lifted = decision.lifted.map { "\($0.access.rawValue):\($0.path)" }.joined(separator: ", ")
+                warnings.append("\(what) \(named), lifting \(lifted)")
+            } else if let protected = rules.first(where: { $0.rule.isProtected && $0.rule.access.isRestriction && PathResolver.isWithin(rule.path, $0.rule.path) }) {
+                warnings.append("allow-override \(named) has no effect: \(protected.rule.access.rawValue):\(protected.rule.path) is a built-in protection that only --i-know-what-im-doing-allow lifts")
+            }
         }
         return warnings
     }

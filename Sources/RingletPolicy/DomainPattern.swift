@@ -56,7 +56,7 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
         case .exact(let exact):
             return name == exact
         case .subdomains(let suffix):
-            return name.hasSuffix("." + suffix)
+            return !DomainPattern.isAddressLiteral(name) && name.hasSuffix("." + suffix)
         }
     }
 

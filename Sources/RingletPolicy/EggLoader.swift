@@ -53,7 +53,7 @@ public enum EggLoader {
             layer.dropsDefaults = true
         case .file(let written):
             let base = try path(written, relativeTo: folder, location: policy.locations.base, resolver: resolver)
-            if chain.contains(base) { throw .baseCycle(chain + [base]) }
+            if chain.contains(base) { throw .baseCycle(chain + [base], policy.locations.base) }
             guard FileStatus.of(base).exists else {
                 throw .invalidRule(policy.locations.base, "base '\(written)' does not exist (\(base))")
             }

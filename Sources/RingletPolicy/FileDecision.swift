@@ -13,6 +13,8 @@ public struct FileDecision: Sendable, Equatable {
     public var cappedBy: PolicyLayer.FileRule?
     /// Restrictions an `allow-override` (or `--i-know-what-im-doing-allow`) lifted for this path.
     public var lifted: [PolicyLayer.FileRule] = []
+    /// The override that lifted each of `lifted`, in the same order.
+    public var liftedBy: [PolicyLayer.FileRule] = []
 
     public var canRead: Bool { access >= .read }
     public var canWrite: Bool { access == .write }

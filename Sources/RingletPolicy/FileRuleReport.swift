@@ -15,4 +15,6 @@ public struct FileRuleReport: Sendable {
     public var status: Status
     /// The access at the rule's own path after composition.
     public var access: FileDecision.Access
+    /// For a lifted restriction: the override that lifted it.
+    public var liftedBy: PolicyLayer.FileRule?
 }

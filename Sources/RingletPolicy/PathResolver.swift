@@ -13,8 +13,9 @@ public struct PathResolver: Sendable {
         self.environment = environment
     }
 
-    /// Why `written` cannot be a rule path, or the absolute path it names.
-    public func resolve(_ written: String, relativeTo base: String) -> Result<String, PathProblem> {
+    /// Why `written` cannot be a rule path, or the absolute path it names. Files may not climb out of
+    /// their folder with `..`; a path typed on the command line (`allowParent`) may, as in a shell.
+    public func resolve(_ written: String, relativeTo base: String, allowParent: Bool = false) -> Result<String, PathProblem> {
         guard !written.isEmpty else { return .failure(.init("the path is empty")) }
         var path = written
         if path == "~" || path.hasPrefix("~/") {
@@ -27,7 +28,7 @@ public struct PathResolver: Sendable {
         case .failure(let problem): return .failure(problem)
         }
         if !path.hasPrefix("/") {
-            if path.split(separator: "/").contains("..") {
+            if !allowParent && path.split(separator: "/").contains("..") {
                 return .failure(.init("relative path '\(written)' climbs out with '..'; write it from a folder above, or as an absolute or ~ path"))
             }
             path = base + "/" + path

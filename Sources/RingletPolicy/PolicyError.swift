@@ -5,7 +5,8 @@ import RingletYAML
 public enum PolicyError: Error, Sendable, CustomStringConvertible {
     case invalidFile(YAMLError)
     case invalidRule(YAMLLocation?, String)
-    case baseCycle([String])
+    /// The chain, and where the `base:` that closes the loop is written.
+    case baseCycle([String], YAMLLocation?)
     case baseTooDeep([String])
 
     public var description: String {
@@ -14,8 +15,8 @@ public enum PolicyError: Error, Sendable, CustomStringConvertible {
             return error.description
         case .invalidRule(let location, let message):
             return location.map { "\($0): \(message)" } ?? message
-        case .baseCycle(let chain):
-            return "egg.yaml base chain loops: \(chain.joined(separator: " -> "))"
+        case .baseCycle(let chain, let location):
+            return (location.map { "\($0): " } ?? "") + "egg.yaml base chain loops: \(chain.joined(separator: " -> "))"
         case .baseTooDeep(let chain):
             return "egg.yaml base chain is deeper than \(EggLoader.maxDepth): \(chain.joined(separator: " -> "))"
         }

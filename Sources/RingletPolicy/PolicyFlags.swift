@@ -22,7 +22,7 @@ public struct PolicyFlags: Sendable {
         var layer = PolicyLayer(kind: .flags, label: "command line")
         func origin(_ flag: String) -> RuleOrigin { RuleOrigin(layer: .flags, label: flag) }
         func path(_ written: String, _ flag: String) throws(PolicyError) -> String {
-            switch resolver.resolve(written, relativeTo: workingDirectory) {
+            switch resolver.resolve(written, relativeTo: workingDirectory, allowParent: true) {
             case .success(let path): return path
             case .failure(let problem): throw .invalidRule(nil, "\(flag) \(written): \(problem)")
             }
@@ -47,7 +47,9 @@ public struct PolicyFlags: Sendable {
         for entry in environment {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
-            guard !name.isEmpty, name.allSatisfy({ $0 == "_" || $0 == "*" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else {
+            let isSetting = parts.count == 2
+            guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) || (!isSetting && first == "*"),
+                  name.allSatisfy({ $0 == "_" || (!isSetting && $0 == "*") || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else {
                 throw .invalidRule(nil, "--env \(entry): expected NAME, a NAME_* pattern or NAME=value")
             }
             layer.environment.append(.init(name: name, value: parts.count == 2 ? String(parts[1]) : nil, origin: origin("--env \(entry)")))

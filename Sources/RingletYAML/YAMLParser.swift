@@ -26,7 +26,7 @@ public enum YAMLParser {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(parser, &event) == 1 else {
-                    throw syntaxError(parser.pointee, file: file)
+                    throw syntaxError(parser.pointee, file: file, bytes: bytes)
                 }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { break }
@@ -48,11 +48,18 @@ public enum YAMLParser {
         return try parse(bytes, file: label, limits: limits)
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> YAMLError {
+    private static func syntaxError(_ parser: yaml_parser_t, file: String, bytes: [UInt8]) -> YAMLError {
         let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
         let context = parser.context.map { String(cString: $0) }
         let mark = parser.problem_mark
-        let location = YAMLLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        var location = YAMLLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        // The reader (encoding errors) reports a byte offset, not a mark.
+        if parser.error == YAML_READER_ERROR {
+            let offset = min(Int(parser.problem_offset), bytes.count)
+            let before = bytes[..<offset]
+            let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            location = YAMLLocation(file: file, line: before.count { $0 == UInt8(ascii: "\n") } + 1, column: offset - lineStart + 1)
+        }
         if let context { return .syntax(location, "\(context): \(problem)") }
         return .syntax(location, problem)
     }
@@ -244,7 +251,7 @@ private struct TreeBuilder {
 
 extension YAMLNode {
     /// The text of a scalar used as a mapping key.
-    var keyText: String? {
+    public var keyText: String? {
         if case .scalar(let scalar) = value { return scalar.text }
         return nil
     }
