@@ -39,8 +39,9 @@ public struct ComposedPolicy: Sendable {
         }
         let grants = covering.filter { !$0.rule.access.isRestriction } + applicable.map { Ranked(rule: $0.rule.rule, layer: $0.layer) }
         let candidates = grants + restrictions
+        // At one path and strength the later layer has the last word (and so no cap from its own restrictions).
         guard let decider = candidates.max(by: { a, b in
-            (PathResolver.depth(a.rule.path), a.rule.access.strength, -a.layer) < (PathResolver.depth(b.rule.path), b.rule.access.strength, -b.layer)
+            (PathResolver.depth(a.rule.path), a.rule.access.strength, a.layer) < (PathResolver.depth(b.rule.path), b.rule.access.strength, b.layer)
         }) else {
             return FileDecision(access: .none, decidedBy: nil, cappedBy: nil, lifted: lifted, liftedBy: liftedBy)
         }
@@ -53,13 +54,15 @@ public struct ComposedPolicy: Sendable {
         return decision
     }
 
-    /// Whether the restriction's own layer carved `path` out of it with a more specific grant
-    /// (deny the profile homes, but rw this profile's home): there the restriction caps nothing.
+    /// Whether the restriction's own layer said something more specific about `path` (deny the profile
+    /// homes, but rw this profile's home; deny a folder, deny-write a file in it): that layer's own word
+    /// decides there, and the broader restriction caps nothing.
     private func isExcepted(_ restriction: Ranked<PolicyLayer.FileRule>, at path: String) -> Bool {
-        rules.contains { grant in
-            grant.layer == restriction.layer && !grant.rule.access.isRestriction
-                && grant.rule.path != restriction.rule.path && PathResolver.isWithin(grant.rule.path, restriction.rule.path)
-                && PathResolver.isWithin(path, grant.rule.path)
+        let ownRules = rules.filter { $0.layer == restriction.layer }.map(\.rule)
+            + overrides.filter { $0.layer == restriction.layer }.map(\.rule.rule)
+        return ownRules.contains { rule in
+            rule.path != restriction.rule.path && PathResolver.isWithin(rule.path, restriction.rule.path)
+                && PathResolver.isWithin(path, rule.path)
         }
     }
 
@@ -168,7 +171,8 @@ public struct ComposedPolicy: Sendable {
     public var warnings: [String] {
         var warnings: [String] = []
         for rule in network where rule.pattern.host == .any {
-            warnings.append("network \"\(rule.pattern)\" is unrestricted (\(rule.origin))")
+            let reach = rule.pattern.port.map { "reaches any host on port \($0)" } ?? "is unrestricted"
+            warnings.append("network \"\(rule.pattern)\" \(reach) (\(rule.origin))")
         }
         for override in overrides {
             let rule = override.rule.rule

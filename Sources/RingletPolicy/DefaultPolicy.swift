@@ -20,8 +20,10 @@ public enum DefaultPolicy {
     public static func layer(_ context: PolicyContext, hookAdapter: AgentManifest.HookAdapter = .none) -> PolicyLayer {
         var layer = PolicyLayer(kind: .defaults, label: "built-in defaults")
         let origin = RuleOrigin(layer: .defaults, label: "built-in defaults")
+        // Canonical paths: with ~/.aws a symlink to ~/dotfiles/aws, the denial must cover where it leads.
         func add(_ access: EggPolicy.Access, _ path: String, protected: Bool = false) {
-            layer.fileRules.append(.init(access, path, origin: origin, isProtected: protected))
+            let canonical = PathResolver.canonical(PathResolver.normalize(path))
+            layer.fileRules.append(.init(access, canonical, written: path, origin: origin, isProtected: protected))
         }
         add(.ro, "/")
         add(.rw, context.workspace)
@@ -31,7 +33,7 @@ public enum DefaultPolicy {
         // Ringlet's own files: credentials, the daemon token, the audit log, every profile's home.
         for directory in [context.directories.config, context.directories.state, context.directories.data + "/homes",
                           context.directories.runtime] {
-            add(.deny, PathResolver.canonical(PathResolver.normalize(directory)), protected: true)
+            add(.deny, directory, protected: true)
         }
         add(.denyWrite, context.workspace + "/.git/hooks", protected: true)
         add(.denyWrite, context.workspace + "/.git/config", protected: true)

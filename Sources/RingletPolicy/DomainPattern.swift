@@ -1,3 +1,5 @@
+import Glibc
+
 /// One `network:` entry: `*` (anything), `host`, `*.suffix` (subdomains only), each optionally `:port`.
 ///
 /// Without a port a pattern covers the default ports 80 and 443 only. Loopback, private and other IP
@@ -21,15 +23,28 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
             self.port = port
             hostText = hostText[..<colon]
         }
-        if hostText.hasSuffix(".") { hostText = hostText.dropLast() }
         if hostText == "*" {
             host = .any
-        } else if hostText.hasPrefix("*.") {
-            guard hostText.count > 2 else { return nil }
-            host = .subdomains(of: String(hostText.dropFirst(2)))
-        } else {
-            guard !hostText.isEmpty, !hostText.contains("*") else { return nil }
-            host = .exact(String(hostText))
+            return
+        }
+        let wildcard = hostText.hasPrefix("*.")
+        if wildcard { hostText = hostText.dropFirst(2) }
+        if hostText.hasSuffix(".") { hostText = hostText.dropLast() }
+        guard DomainPattern.isValidHost(hostText) else { return nil }
+        host = wildcard ? .subdomains(of: String(hostText)) : .exact(String(hostText))
+    }
+
+    /// A host name of dot-separated labels (letters, digits, `-`, `_`; non-ASCII letters for IDNA), or a
+    /// bracketed IPv6 address. Nothing that could widen a pattern (`*`, spaces, `/`, empty labels).
+    static func isValidHost(_ text: Substring) -> Bool {
+        if text.hasPrefix("[") {
+            var address = in6_addr()
+            return text.hasSuffix("]") && inet_pton(AF_INET6, String(text.dropFirst().dropLast()), &address) == 1
+        }
+        guard !text.isEmpty, text.utf8.count <= 253 else { return false }
+        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0" ... "9").contains($0) || $0 == "-" || $0 == "_" }
         }
     }
 
@@ -68,7 +83,8 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
     /// IPv4 dotted quads and bracketed or bare IPv6: only a pattern naming them exactly reaches them.
     public static func isAddressLiteral(_ name: String) -> Bool {
         if name.contains(":") || name.hasPrefix("[") { return true }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        // Every form the C library reads as IPv4 (127.1, 2130706433, 0x7f.1), since a resolver would too.
+        var address = in_addr()
+        return inet_aton(name, &address) != 0
     }
 }

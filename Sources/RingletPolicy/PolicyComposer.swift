@@ -14,7 +14,12 @@ public enum PolicyComposer {
     public static func compose(_ layers: [PolicyLayer]) -> ComposedPolicy {
         var layers = layers.filter { !$0.isEmpty || $0.kind == .defaults }
         if layers.contains(where: \.dropsDefaults), let index = layers.firstIndex(where: { $0.kind == .defaults }) {
-            layers[index].fileRules.removeAll { !$0.isProtected }
+            // The protections stay, and with them their own exceptions (this profile's home inside the
+            // denied homes, known_hosts inside ~/.ssh): without those the agent could not use its HOME.
+            let protected = layers[index].fileRules.filter { $0.isProtected && $0.access.isRestriction }
+            layers[index].fileRules.removeAll { rule in
+                !rule.isProtected && !protected.contains { rule.path != $0.path && PathResolver.isWithin(rule.path, $0.path) }
+            }
             layers[index].environment = []
             layers[index].network = []
         }

@@ -62,10 +62,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("env: [1X]", "egg.yaml:1:7: '1X' must be a variable name or NAME=value"),
-        ("env: [\"=value\"]", "egg.yaml:1:7: '=value' must be a variable name or NAME=value"),
-        ("env: [\"MY VAR=1\"]", "egg.yaml:1:7: 'MY VAR=1' must be a variable name or NAME=value"),
-        ("env: [A-B]", "egg.yaml:1:7: 'A-B' must be a variable name or NAME=value"),
+        ("env: [1X]", "egg.yaml:1:7: '1X' must be a variable name, a NAME_* pattern or NAME=value"),
+        ("env: [\"=value\"]", "egg.yaml:1:7: '=value' must be a variable name, a NAME_* pattern or NAME=value"),
+        ("env: [\"MY VAR=1\"]", "egg.yaml:1:7: 'MY VAR=1' must be a variable name, a NAME_* pattern or NAME=value"),
+        ("env: [A-B]", "egg.yaml:1:7: 'A-B' must be a variable name, a NAME_* pattern or NAME=value"),
         ("env: {TERM: xterm}", "egg.yaml:1:6: 'env' must be a list, found a mapping"),
     ])
     func malformedEnvironmentIsRefused(source: String, message: String) {

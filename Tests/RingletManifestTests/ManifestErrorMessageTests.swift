@@ -48,7 +48,7 @@ import Testing
         ("egg-fs-rule-without-colon.yaml",
          "8:7: 'rw/etc' is not a file rule (expected rw:PATH, ro:PATH, deny:PATH, deny-write:PATH)"),
         ("egg-fs-rule-without-path.yaml", "7:7: 'deny:' names no path"),
-        ("egg-fs-rule-written-as-mapping.yaml", "7:7: 'fs' must be a string, found a mapping"),
+        ("egg-fs-rule-written-as-mapping.yaml", "7:7: write 'deny:~/.ssh' with no space after the colon (YAML read 'deny: …' as a mapping)"),
         ("egg-memory-lots.yaml", "7:13: 'memory' must be a size like 512M or 4G, found 'lots'"),
         ("egg-without-policy.yaml", "1:1: missing required key 'policy'"),
         // The YAML layer.
