@@ -66,7 +66,12 @@ enum ProxyCommand {
                 guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0 ... 65535).contains(port) else {
                     throw .cannotListen(text, reason: "expected 127.0.0.1:PORT")
                 }
-                let bound = try server.serve(session, host: String(text[..<colon]), port: port)
+                let host = String(text[..<colon])
+                // Anything but loopback would be an open proxy for the network.
+                guard case .v4(let address)? = IPAddress(parsing: host), address >> 24 == 127 else {
+                    throw .cannotListen(text, reason: "the proxy listens on loopback only (127.0.0.0/8), never on a network address")
+                }
+                let bound = try server.serve(session, host: host, port: port)
                 Console.err("ringlet proxy: listening on \(text[..<colon]):\(bound), allowing \(patterns.isEmpty ? "nothing" : patterns.map(\.description).joined(separator: " "))")
             }
         } catch {

@@ -30,8 +30,9 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
         let wildcard = hostText.hasPrefix("*.")
         if wildcard { hostText = hostText.dropFirst(2) }
         if hostText.hasSuffix(".") { hostText = hostText.dropLast() }
-        guard DomainPattern.isValidHost(hostText) else { return nil }
-        host = wildcard ? .subdomains(of: String(hostText)) : .exact(String(hostText))
+        // Stored as requests are compared: lower case, Unicode labels in Punycode.
+        guard DomainPattern.isValidHost(hostText), let normalized = HostName.normalize(String(hostText)) else { return nil }
+        host = wildcard ? .subdomains(of: normalized) : .exact(normalized)
     }
 
     /// A host name of dot-separated labels (letters, digits, `-`, `_`; non-ASCII letters for IDNA), or a
@@ -76,8 +77,7 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func normalize(_ name: String) -> String {
-        let lower = name.lowercased()
-        return lower.hasSuffix(".") ? String(lower.dropLast()) : lower
+        HostName.normalize(name) ?? name.lowercased()
     }
 
     /// IPv4 dotted quads and bracketed or bare IPv6: only a pattern naming them exactly reaches them.

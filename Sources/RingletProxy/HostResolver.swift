@@ -1,4 +1,5 @@
 import Glibc
+import RingletPolicy
 import Synchronization
 
 /// Turns an allowed host name into addresses. The proxy is the only thing that resolves names (the

@@ -35,7 +35,8 @@ struct ProxyConnection {
         guard let target = parseTarget(head, record: &record) else { return }
         record.host = target.host
         record.port = target.port
-        let (decision, pattern) = ProxyDecision.byPolicy(host: target.host, port: target.port, patterns: session.patterns)
+        let patterns = session.patterns
+        let (decision, pattern) = ProxyDecision.byPolicy(host: target.host, port: target.port, patterns: patterns)
         guard let pattern else {
             deny(decision, record: &record)
             return
@@ -56,7 +57,7 @@ struct ProxyConnection {
         var upstream: FileDescriptor?
         var lastProblem = "no address"
         for address in addresses {
-            if let refusal = ProxyDecision.guardAddress(address, host: target.host, port: target.port, pattern: pattern) {
+            if let refusal = ProxyDecision.guardAddress(address, host: target.host, port: target.port, pattern: pattern, patterns: patterns) {
                 record.address = address.description
                 deny(refusal, record: &record)
                 return

@@ -26,9 +26,14 @@ public struct ProxyDecision: Sendable, Equatable {
 
     /// Whether an allowed name may connect to `address`: loopback, private, link-local and similar
     /// addresses only when the entry names the host exactly (not `*` or `*.suffix`).
-    public static func guardAddress(_ address: IPAddress, host: String, port: Int, pattern: DomainPattern) -> ProxyDecision? {
+    public static func guardAddress(_ address: IPAddress, host: String, port: Int, pattern: DomainPattern,
+                                    patterns: [DomainPattern]) -> ProxyDecision? {
         guard let kind = address.restrictedKind else { return nil }
-        if case .exact = pattern.host { return nil }
+        let namedExactly = patterns.contains { candidate in
+            if case .exact = candidate.host { return candidate.matches(host: host, port: port) }
+            return false
+        }
+        if namedExactly { return nil }
         let message = "ringlet proxy: \(host) resolves to \(address), a \(kind) address, which \(pattern) does not name; "
             + "to allow it, add \"\(host)\(port == 80 || port == 443 ? "" : ":\(port)")\" itself to network: in egg.yaml"
         return ProxyDecision(verdict: .denied, rule: "private-address", address: address, message: message)

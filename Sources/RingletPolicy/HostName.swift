@@ -1,4 +1,4 @@
-import RingletPolicy
+import Glibc
 
 /// A host name as the proxy compares it: lower case, no trailing dot, non-ASCII labels in their
 /// Punycode (`xn--`) form, so `Bücher.Example.` and `xn--bcher-kva.example` are one host.
@@ -8,7 +8,8 @@ public enum HostName {
         if text.hasSuffix(".") { text.removeLast() }
         guard !text.isEmpty else { return nil }
         if text.hasPrefix("[") {
-            guard text.hasSuffix("]"), IPAddress(parsing: String(text.dropFirst().dropLast())) != nil else { return nil }
+            var address = in6_addr()
+            guard text.hasSuffix("]"), inet_pton(AF_INET6, String(text.dropFirst().dropLast()), &address) == 1 else { return nil }
             return text
         }
         var labels: [String] = []
