@@ -178,18 +178,27 @@ struct ProxyConnection {
             fail(411, "ringlet proxy: chunked request bodies are not forwarded; send Content-Length", reason: "length-required", record: &record)
             return
         }
-        let length = head.header("content-length").flatMap { Int($0) } ?? 0
-        guard length >= 0 else {
-            fail(400, "ringlet proxy: invalid Content-Length", reason: "malformed", record: &record)
+        // RFC 9112 §6.3: a Content-Length that is not one decimal number, or that disagrees with a
+        // second one, is a request smuggling attempt or a broken client; answer 400, forward nothing.
+        let lengths = head.headers.filter { $0.name.lowercased() == "content-length" }.map(\.value)
+        let length: Int
+        if lengths.isEmpty {
+            length = 0
+        } else if Set(lengths).count == 1, let text = lengths.first, !text.isEmpty, text.utf8.count <= 18,
+                  text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text) {
+            length = value
+        } else {
+            fail(400, "ringlet proxy: invalid or conflicting Content-Length", reason: "malformed", record: &record)
             return
         }
         let listed = Set((head.header("connection") ?? "").split(separator: ",").map { String($0).trimmingSpaces.lowercased() })
         var text = "\(head.method) \(target.path) HTTP/1.1\r\nHost: \(target.authority)\r\n"
         for header in head.headers {
             let name = header.name.lowercased()
-            if ProxyConnection.hopByHop.contains(name) || listed.contains(name) || name == "host" { continue }
+            if ProxyConnection.hopByHop.contains(name) || listed.contains(name) || name == "host" || name == "content-length" { continue }
             text += "\(header.name): \(header.value)\r\n"
         }
+        if !lengths.isEmpty { text += "Content-Length: \(length)\r\n" }
         text += "Connection: close\r\n\r\n"
         let body = leftover.prefix(length)
         guard StreamSocket.write(upstream, Array(text.utf8)[...], timeout: limits.idleTimeout),
