@@ -33,9 +33,11 @@ enum Relay {
                 case .moved(let count):
                     moved[index] += count
                 case .endOfStream:
+                    // Upstream done: the caller closes the client once the connection is accounted for,
+                    // so a client never sees the end before the proxy has let go of it.
+                    if index == 1 { return (moved[0], moved[1]) }
                     fds[index].fd = -1
                     shutdown(target.rawValue, Int32(SHUT_WR))
-                    if index == 1 { return (moved[0], moved[1]) }
                 case .failed:
                     return (moved[0], moved[1])
                 }

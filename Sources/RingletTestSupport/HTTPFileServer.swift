@@ -3,17 +3,15 @@ import Foundation
 /// A real HTTP server on 127.0.0.1 serving a folder (Python's `http.server`), on an ephemeral port,
 /// stopped by `stop()` or deinit. With a certificate it serves HTTPS.
 public final class HTTPFileServer: @unchecked Sendable {
-    public let port: Int
     public let scheme: String
-    private let process: Process
+    private let server: PythonServer
 
+    public var port: Int { server.port }
     public var baseURL: String { "\(scheme)://127.0.0.1:\(port)/" }
 
     public init(serving directory: String, certificate: SelfSignedCertificate? = nil) throws {
         let script = """
-        import http.server, socketserver, sys, functools, ssl, signal
-        # Test threads block SIGTERM and a child inherits the mask; unblock it so stop() is heard.
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        import http.server, socketserver, sys, functools, ssl
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
         handler.log_message = lambda *a: None
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -27,31 +25,10 @@ public final class HTTPFileServer: @unchecked Sendable {
         server.serve_forever()
         """
         scheme = certificate == nil ? "http" : "https"
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try ProcessRunner.which("python3"))
-        process.arguments = ["-c", script, directory] + (certificate.map { [$0.certificatePath, $0.keyPath] } ?? [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw CocoaError(.fileReadUnknown)
-        }
-        self.port = port
+        server = try PythonServer(script: script, arguments: [directory] + (certificate.map { [$0.certificatePath, $0.keyPath] } ?? []))
     }
 
     public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        server.stop()
     }
-
-    deinit { stop() }
 }

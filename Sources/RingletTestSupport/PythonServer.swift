@@ -13,7 +13,9 @@ public final class PythonServer: @unchecked Sendable {
     public init(script: String, arguments: [String] = []) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try ProcessRunner.which("python3"))
-        process.arguments = ["-c", script] + arguments
+        // Test threads block SIGTERM and a child inherits the mask; unblock it so stop() is heard.
+        let prologue = "import signal\nsignal.pthread_sigmask(signal.SIG_SETMASK, [])\n"
+        process.arguments = ["-c", prologue + script] + arguments
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8"]
         let out = Pipe()
         process.standardOutput = out
