@@ -31,6 +31,7 @@ let package = Package(
         ),
         .target(name: "RingletPolicy", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
         .target(name: "RingletProxy", dependencies: ["RingletPolicy", "RingletSystem", "CRingletShim"]),
+        .target(name: "RingletSandbox", dependencies: ["CSeccomp", "CRingletShim", "RingletSystem"]),
         .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
         .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletProxy", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletProxyTests", dependencies: ["RingletProxy", "RingletTestSupport"]),
+        .testTarget(name: "RingletSandboxTests", dependencies: ["RingletSandbox", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

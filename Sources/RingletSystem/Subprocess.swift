@@ -6,7 +6,7 @@ import Glibc
 ///
 /// stdin is /dev/null so a child can never stall on a prompt; stdout and stderr are drained together
 /// with poll(2) so a chatty child cannot deadlock on a full pipe.
-public struct Subprocess: Sendable {
+public struct Subprocess {
     public struct Result: Sendable {
         /// The exit code, or 128 + signal number when the child was killed, as shells report it.
         public var status: Int32
@@ -25,6 +25,9 @@ public struct Subprocess: Sendable {
     public var outputLimit: Int
     /// After this long the child is killed (SIGKILL) and the run fails with ETIMEDOUT; nil waits forever.
     public var timeout: Duration?
+    /// Descriptors the child gets at fixed numbers (child number → this process's descriptor), such as
+    /// a seccomp program for `bwrap --seccomp 3`.
+    public var passing: [Int32: FileDescriptor] = [:]
 
     public init(_ program: String, _ arguments: [String], workingDirectory: String? = nil,
                 environment: [String: String] = [:], outputLimit: Int = 64 << 20, timeout: Duration? = nil) {
@@ -46,6 +49,7 @@ public struct Subprocess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdout.write.rawValue, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr.write.rawValue, 2)
         if let workingDirectory { ringlet_spawn_addchdir(&actions, workingDirectory) }
+        for (number, descriptor) in passing { posix_spawn_file_actions_adddup2(&actions, descriptor.rawValue, number) }
 
         // The child starts with no blocked signals and default handlers, whatever this thread masks
         // (the HTTP client blocks SIGPIPE, test runners block more).

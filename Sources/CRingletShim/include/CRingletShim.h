@@ -16,4 +16,7 @@ int ringlet_accept_cloexec(int fd);
 /* splice(2) between a socket and a pipe: moves tunnel bytes without copying them through user space. */
 long ringlet_splice(int fd_in, int fd_out, unsigned long length, int more);
 
+/* memfd_create(2): an anonymous file to hand a seccomp program to bwrap by descriptor. */
+int ringlet_memfd(const char *name);
+
 #endif
