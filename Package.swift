@@ -31,9 +31,9 @@ let package = Package(
         ),
         .target(name: "RingletPolicy", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
         .target(name: "RingletProxy", dependencies: ["RingletPolicy", "RingletSystem", "CRingletShim"]),
-        .target(name: "RingletSandbox", dependencies: ["CSeccomp", "CRingletShim", "RingletSystem"]),
+        .target(name: "RingletSandbox", dependencies: ["CSeccomp", "CRingletShim", "RingletSystem", "RingletPolicy"]),
         .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
-        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletProxy", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletProxy", "RingletSandbox", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
         .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy"]),
 

@@ -30,6 +30,7 @@ enum PolicyRequest {
         var policy: ComposedPolicy
         var context: PolicyContext
         var title: String
+        var agent: AgentManifest?
     }
 
     static func compose(_ invocation: Invocation) throws(CLIError) -> Composition {
@@ -103,7 +104,7 @@ enum PolicyRequest {
             provider.map { "provider \($0.manifest.identity.id) \($0.manifest.identity.version)" },
             "workspace \(context.workspace)",
         ].compactMap { $0 }.joined(separator: ", ")
-        return Composition(policy: PolicyComposer.compose(layers), context: context, title: title)
+        return Composition(policy: PolicyComposer.compose(layers), context: context, title: title, agent: agent?.manifest)
     }
 
     static func flags(_ invocation: Invocation) -> PolicyFlags {

@@ -20,6 +20,7 @@ public enum RingletCommand {
                 SandboxCommands.command,
                 EggCommands.command,
                 ProxyCommand.command,
+                RunCommand.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")
                     return .success

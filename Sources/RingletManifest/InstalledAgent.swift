@@ -30,7 +30,8 @@ public struct InstalledAgent: Sendable {
         return installed
     }
 
-    static func locate(_ name: String, searchPath: String) -> String? {
+    /// The path of `name` on `searchPath` (or `name` itself when it is a path), if executable.
+    public static func locate(_ name: String, searchPath: String) -> String? {
         if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
         for directory in searchPath.split(separator: ":") where !directory.isEmpty {
             let candidate = "\(directory)/\(name)"

@@ -93,7 +93,7 @@ public struct PathResolver: Sendable {
     }
 
     /// How deep a path is; deeper is more specific.
-    static func depth(_ path: String) -> Int {
+    public static func depth(_ path: String) -> Int {
         path == "/" ? 0 : path.split(separator: "/").count
     }
 }

@@ -28,6 +28,9 @@ public struct Subprocess {
     /// Descriptors the child gets at fixed numbers (child number → this process's descriptor), such as
     /// a seccomp program for `bwrap --seccomp 3`.
     public var passing: [Int32: FileDescriptor] = [:]
+    /// When false the child shares this process's stdin, stdout and stderr (an interactive run) and the
+    /// result holds no output.
+    public var capturesOutput = true
 
     public init(_ program: String, _ arguments: [String], workingDirectory: String? = nil,
                 environment: [String: String] = [:], outputLimit: Int = 64 << 20, timeout: Duration? = nil) {
@@ -45,9 +48,11 @@ public struct Subprocess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout.write.rawValue, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr.write.rawValue, 2)
+        if capturesOutput {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, stdout.write.rawValue, 1)
+            posix_spawn_file_actions_adddup2(&actions, stderr.write.rawValue, 2)
+        }
         if let workingDirectory { ringlet_spawn_addchdir(&actions, workingDirectory) }
         for (number, descriptor) in passing { posix_spawn_file_actions_adddup2(&actions, descriptor.rawValue, number) }
 
@@ -74,7 +79,7 @@ public struct Subprocess {
         stderr.write.close()
         guard spawnError == 0 else { throw .spawn(program: program, errno: spawnError) }
 
-        let (out, err, timedOut) = drain(stdout.read, stderr.read)
+        let (out, err, timedOut) = capturesOutput ? drain(stdout.read, stderr.read) : ([], [], false)
         stdout.read.close()
         stderr.read.close()
         if timedOut { kill(pid, SIGKILL) }
