@@ -60,6 +60,20 @@ enum StreamSocket {
         return socket
     }
 
+    /// Connects to a unix socket.
+    static func connectUnix(_ path: String) -> FileDescriptor? {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0, path.utf8.count < 108 else { return nil }
+        let socket = FileDescriptor(adopting: fd)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return connected == 0 ? socket : nil
+    }
+
     /// Connects to `address:port`, giving up after `timeout`.
     static func connect(to address: IPAddress, port: Int, timeout: Duration) -> Result<FileDescriptor, SystemError> {
         let family = if case .v4 = address { AF_INET } else { AF_INET6 }

@@ -17,7 +17,7 @@ public struct SandboxPlan: Sendable {
     public var notes: [String]
 
     public init(policy: ComposedPolicy, context: PolicyContext, command: [String],
-                hostEnvironment: [String: String]) throws(SandboxError) {
+                hostEnvironment: [String: String], proxied: Bool = false) throws(SandboxError) {
         guard policy.decide(path: "/").canRead else {
             throw .unsupported("a policy without a readable host root (base: none) cannot run yet; add ro:/ or drop base: none")
         }
@@ -52,7 +52,8 @@ public struct SandboxPlan: Sendable {
             }
         }
         arguments += remounts + ["--clearenv"]
-        for (name, value) in SandboxPlan.environment(policy: policy, context: context, host: hostEnvironment) {
+        for (name, value) in SandboxPlan.environment(policy: policy, context: context, host: hostEnvironment)
+            + (proxied ? NetworkBridge.environment : []) {
             arguments += ["--setenv", name, value]
         }
         arguments += ["--chdir", context.workspace]

@@ -13,6 +13,12 @@ public struct Subprocess {
         public var stdout: [UInt8]
         public var stderr: [UInt8]
 
+        public init(status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
         public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
         public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
@@ -42,19 +48,59 @@ public struct Subprocess {
         self.timeout = timeout
     }
 
+    /// Starts the child sharing this process's standard streams and returns at once; `wait(_:)` reaps it.
+    public func start() throws(SystemError) -> pid_t {
+        try spawn(stdout: nil, stderr: nil)
+    }
+
+    /// Waits for a child `start()` began; its status as `run()` reports it.
+    public static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     public func run() throws(SystemError) -> Result {
+        guard capturesOutput else {
+            return Result(status: Subprocess.wait(try start()), stdout: [], stderr: [])
+        }
         let stdout = try Pipe()
         let stderr = try Pipe()
+        let pid = try spawn(stdout: stdout.write, stderr: stderr.write)
+        stdout.write.close()
+        stderr.write.close()
+        let (out, err, timedOut) = drain(stdout.read, stderr.read)
+        stdout.read.close()
+        stderr.read.close()
+        if timedOut { kill(pid, SIGKILL) }
+        let code = Subprocess.wait(pid)
+        if timedOut { throw .call(operation: "run \(program) (no answer in time)", path: nil, errno: ETIMEDOUT) }
+        return Result(status: code, stdout: out, stderr: err)
+    }
+
+    /// posix_spawn with the file actions and signal state every child gets; output goes to the given
+    /// pipe ends (stdin from /dev/null), or the child shares this process's streams when they are nil.
+    private func spawn(stdout: FileDescriptor?, stderr: FileDescriptor?) throws(SystemError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if capturesOutput {
+        if let stdout, let stderr {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_adddup2(&actions, stdout.write.rawValue, 1)
-            posix_spawn_file_actions_adddup2(&actions, stderr.write.rawValue, 2)
+            posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1)
+            posix_spawn_file_actions_adddup2(&actions, stderr.rawValue, 2)
         }
         if let workingDirectory { ringlet_spawn_addchdir(&actions, workingDirectory) }
-        for (number, descriptor) in passing { posix_spawn_file_actions_adddup2(&actions, descriptor.rawValue, number) }
+        // Each passed descriptor is first duplicated above every target number, so one dup2 in the child
+        // can never overwrite a source another still needs (descriptor 6 moved to 3 after 6 was reused).
+        let floor = Int32((passing.keys.max() ?? 2) + 1)
+        var staged: [FileDescriptor] = []
+        for (number, descriptor) in passing.sorted(by: { $0.key < $1.key }) {
+            let copy = fcntl(descriptor.rawValue, F_DUPFD_CLOEXEC, max(floor, 10))
+            guard copy >= 0 else { throw .call(operation: "pass a descriptor to", path: program, errno: errno) }
+            staged.append(FileDescriptor(adopting: copy))
+            posix_spawn_file_actions_adddup2(&actions, copy, number)
+        }
+        defer { staged.forEach { $0.close() } }
 
         // The child starts with no blocked signals and default handlers, whatever this thread masks
         // (the HTTP client blocks SIGPIPE, test runners block more).
@@ -75,20 +121,8 @@ public struct Subprocess {
                 posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers)
             }
         }
-        stdout.write.close()
-        stderr.write.close()
         guard spawnError == 0 else { throw .spawn(program: program, errno: spawnError) }
-
-        let (out, err, timedOut) = capturesOutput ? drain(stdout.read, stderr.read) : ([], [], false)
-        stdout.read.close()
-        stderr.read.close()
-        if timedOut { kill(pid, SIGKILL) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        if timedOut { throw .call(operation: "run \(program) (no answer in time)", path: nil, errno: ETIMEDOUT) }
-        let exited = status & 0x7f == 0
-        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: code, stdout: out, stderr: err)
+        return pid
     }
 
     private func mergedEnvironment() -> [String] {

@@ -1,8 +1,12 @@
 import Glibc
 import RingletSystem
 
+/// Peers started by a benchmark, stopped by `fail` too, so a failed run leaves no process behind.
+nonisolated(unsafe) var peerProcesses: [pid_t] = []
+
 func fail(_ message: String) -> Never {
     print("ringlet-bench: \(message)")
+    for pid in peerProcesses { kill(pid, SIGTERM) }
     exit(1)
 }
 

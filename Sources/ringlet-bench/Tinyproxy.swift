@@ -28,6 +28,7 @@ struct Tinyproxy {
             let result = try Subprocess("sh", ["-c", "\(binary) -d -c \(folder)/tinyproxy.conf >/dev/null 2>&1 & echo $!"]).run()
             guard let pid = pid_t(result.stdoutText.trimmingWhitespace) else { return nil }
             self.pid = pid
+            peerProcesses.append(pid)
         } catch {
             return nil
         }

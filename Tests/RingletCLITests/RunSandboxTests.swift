@@ -102,11 +102,36 @@ import Testing
         #expect(result.stdout.contains("PATH="))
     }
 
-    @Test func thereIsNoNetworkAtAll() throws {
+    @Test func rawConnectionsAndDNSGoNowhere() throws {
         let world = try World()
-        let script = "/usr/bin/python3 -c 'import socket\ns = socket.socket(); s.settimeout(5)\ntry:\n    s.connect((\"1.1.1.1\", 80)); print(\"connected\")\nexcept OSError as e:\n    print(\"refused\", e.errno)'"
+        let script = "/usr/bin/python3 -c 'import socket\ns = socket.socket(); s.settimeout(5)\ntry:\n    s.connect((\"1.1.1.1\", 80)); print(\"connected\")\nexcept OSError as e:\n    print(\"refused\", e.errno)'; getent hosts example.com || echo no-dns"
         let result = try world.sandboxed(script)
         #expect(result.stdout.hasPrefix("refused"), "\(result)")
+        #expect(result.stdout.hasSuffix("no-dns\n"), "\(result)")
+    }
+
+    /// The only way out is the proxy on 127.0.0.1:3128 inside: an allowed host (named exactly, as a
+    /// host loopback service must be) answers through it, anything else gets the proxy's 403, and going
+    /// around the proxy reaches nothing — not even the same host service.
+    @Test func theProxyIsTheOnlyWayOut() throws {
+        let world = try World()
+        let site = try world.workspace.folder("site")
+        try TemporaryDirectory.write("hello from the host\n", to: site + "/index.txt")
+        let server = try HTTPFileServer(serving: site)
+        defer { server.stop() }
+        let script = """
+        curl -s http://127.0.0.1:\(server.port)/index.txt; \
+        curl -s -o /dev/null -w 'denied:%{http_code}\\n' http://example.com/; \
+        curl -s --noproxy '*' -o /dev/null -w 'direct:%{http_code}\\n' --max-time 5 http://127.0.0.1:\(server.port)/index.txt; \
+        echo "proxy=$HTTPS_PROXY"
+        """
+        let result = try world.workspace.ringlet.run(["run", "--agent", "shell", "--allow-domain", "127.0.0.1:\(server.port)", "--", "-c", script],
+                                                     in: world.project)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "hello from the host\ndenied:403\ndirect:000\nproxy=http://127.0.0.1:3128\n", "\(result)")
+        let log = try String(contentsOfFile: world.workspace.home + "/state/proxy.jsonl", encoding: .utf8)
+        #expect(log.contains("\"host\":\"example.com\"") && log.contains("\"verdict\":\"denied\""), "\(log)")
+        #expect(log.contains("\"verdict\":\"allowed\""), "\(log)")
     }
 
     @Test func theSeccompFilterIsInForce() throws {

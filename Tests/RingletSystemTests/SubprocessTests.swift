@@ -53,4 +53,20 @@ import Testing
         }
         #expect(SystemError.spawn(program: "x", errno: ENOENT).description == "cannot run 'x': not found on PATH; install it and try again")
     }
+
+    @Test func passedDescriptorsLandAtTheirNumbersEvenWhenTheyCollide() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("a", "A")
+        try folder.write("b", "B")
+        let a = try FileDescriptor.open(folder.file("a"), flags: O_RDONLY)
+        let b = try FileDescriptor.open(folder.file("b"), flags: O_RDONLY)
+        // Each sits at the number the other must go to: a naive dup2 sequence hands both to the same file.
+        // (High numbers, since tests run in parallel in this process and must not clobber each other's.)
+        #expect(dup2(a.rawValue, 1001) == 1001 && dup2(b.rawValue, 1000) == 1000)
+        let aAt1001 = FileDescriptor(adopting: 1001), bAt1000 = FileDescriptor(adopting: 1000)
+        var process = Subprocess("bash", ["-c", "cat <&1000; cat <&1001"])
+        process.passing = [1000: aAt1001, 1001: bAt1000]
+        #expect(try process.run().stdoutText == "AB")
+        #expect(fcntl(1001, F_GETFD) >= 0, "the parent's descriptors stay open")
+    }
 }
