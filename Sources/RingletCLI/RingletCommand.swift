@@ -21,6 +21,7 @@ public enum RingletCommand {
                 EggCommands.command,
                 ProxyCommand.command,
                 RunCommand.command,
+                DoctorCommand.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")
                     return .success

@@ -1,0 +1,91 @@
+import Glibc
+import RingletManifest
+import RingletSandbox
+import RingletSystem
+
+/// `ringlet doctor`: whether this machine can run sandboxes, each check with what to do when it fails.
+enum DoctorCommand {
+    struct Check: Encodable {
+        var name: String
+        var ok: Bool
+        var detail: String
+        /// What to do about a failure; empty when the check passed.
+        var fix: String
+    }
+
+    static let command = Command(
+        "doctor", summary: "check bubblewrap, user namespaces, seccomp, cgroups, the proxy socket folder and the kernel",
+        discussion: "Exits 1 when something a sandbox needs is missing; each failing line says what to do.",
+        options: [Command.jsonOption]
+    ) { (invocation) throws(CLIError) in
+        let checks = run(invocation.context)
+        if invocation.json {
+            try JSONOutput.print(checks)
+        } else {
+            var table = TextTable(["CHECK", "", "DETAIL"])
+            for check in checks { table.add([check.name, check.ok ? "ok" : "FAIL", check.ok ? check.detail : "\(check.detail) — \(check.fix)"]) }
+            Console.out(table.text)
+        }
+        return checks.allSatisfy(\.ok) ? .success : .failure
+    }
+
+    static func run(_ context: CLIContext) -> [Check] {
+        var checks: [Check] = []
+        var name = utsname()
+        uname(&name)
+        let release = withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        checks.append(Check(name: "kernel", ok: true, detail: "Linux \(release)", fix: ""))
+
+        let version = try? Subprocess("bwrap", ["--version"], timeout: .seconds(10)).run()
+        let hasBwrap = version?.status == 0
+        checks.append(Check(name: "bubblewrap", ok: hasBwrap, detail: hasBwrap ? version!.stdoutText.firstLine : "bwrap not found",
+                            fix: "install it: apt-get install bubblewrap"))
+
+        let namespaces = hasBwrap ? try? Subprocess("bwrap", ["--ro-bind", "/", "/", "--unshare-user", "--unshare-net", "--unshare-pid", "true"],
+                                                   timeout: .seconds(20)).run() : nil
+        checks.append(Check(name: "user namespaces", ok: namespaces?.status == 0,
+                            detail: namespaces?.status == 0 ? "bwrap can create user, network and PID namespaces" : (namespaces?.stderrText.firstLine ?? "not tried"),
+                            fix: "enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or an AppArmor profile for bwrap)"))
+
+        var seccomp = Check(name: "seccomp", ok: false, detail: "", fix: "install libseccomp2 and use a kernel built with CONFIG_SECCOMP_FILTER")
+        do throws(SandboxError) {
+            var probe = Subprocess("bwrap", ["--ro-bind", "/", "/", "--unshare-user", "--seccomp", "3", "true"], timeout: .seconds(20))
+            probe.passing = [3: try SeccompFilter.export()]
+            let result = try? probe.run()
+            seccomp.ok = result?.status == 0
+            seccomp.detail = seccomp.ok ? "the filter loads into bwrap" : (result?.stderrText.firstLine ?? "bwrap did not run")
+        } catch {
+            seccomp.detail = error.description
+        }
+        checks.append(seccomp)
+
+        let nsenter = InstalledAgent.locate("nsenter", searchPath: Environment.value("PATH") ?? "/usr/bin:/bin")
+        checks.append(Check(name: "nsenter", ok: nsenter != nil, detail: nsenter ?? "not found",
+                            fix: "install util-linux: it starts the network bridge inside the sandbox"))
+
+        let sessions = context.directories.runtime + "/sessions"
+        var folder = Check(name: "proxy socket folder", ok: true, detail: sessions + " (0700)", fix: "")
+        do throws(SystemError) {
+            try Directory.create(sessions, mode: 0o700)
+        } catch {
+            folder = Check(name: "proxy socket folder", ok: false, detail: error.description, fix: "make XDG_RUNTIME_DIR (or RINGLET_HOME) point at a writable folder")
+        }
+        checks.append(folder)
+
+        let cgroup2 = FileStatus.of("/sys/fs/cgroup/cgroup.controllers").exists
+        checks.append(Check(name: "resource limits", ok: true,
+                            detail: (cgroup2 ? "cgroup v2 present" : "no cgroup v2") + "; limits are not enforced by ringlet run yet", fix: ""))
+        return checks
+    }
+}
+
+extension String {
+    /// The first non-empty line, for one-line report cells.
+    var firstLine: String {
+        split(separator: "\n").first.map { String($0).trimmingSpacesAndTabs } ?? ""
+    }
+
+    private var trimmingSpacesAndTabs: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    }
+}
