@@ -80,12 +80,8 @@ enum DoctorCommand {
 }
 
 extension String {
-    /// The first non-empty line, for one-line report cells.
+    /// The first non-empty line, trimmed, for one-line report cells.
     var firstLine: String {
-        split(separator: "\n").first.map { String($0).trimmingSpacesAndTabs } ?? ""
-    }
-
-    private var trimmingSpacesAndTabs: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+        split(separator: "\n").first.map { String($0).trimmingWhitespace } ?? ""
     }
 }

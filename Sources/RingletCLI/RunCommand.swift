@@ -53,13 +53,7 @@ enum RunCommand {
         } catch {
             throw .failed("cannot prepare the profile's home: \(error)")
         }
-        var host: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let pair = String(cString: pointer)
-            if let equals = pair.firstIndex(of: "=") { host[String(pair[..<equals])] = String(pair[pair.index(after: equals)...]) }
-            entry += 1
-        }
+        let host = Environment.all()
         let proxy = try startProxy(composition, context: invocation.context)
         defer {
             proxy.server.stop()

@@ -155,8 +155,9 @@ public enum APIFamily {
     }
 }
 
-enum EnvironmentName {
-    static func isValid(_ name: String) -> Bool {
+/// What may name an environment variable: `_` or an ASCII letter, then letters, digits and `_`.
+public enum EnvironmentName {
+    public static func isValid(_ name: String) -> Bool {
         func letter(_ c: Unicode.Scalar) -> Bool { c == "_" || ("A" ... "Z").contains(c) || ("a" ... "z").contains(c) }
         guard let first = name.unicodeScalars.first, letter(first) else { return false }
         return name.unicodeScalars.allSatisfy { letter($0) || ("0" ... "9").contains($0) }

@@ -47,9 +47,9 @@ public struct PolicyFlags: Sendable {
         for entry in environment {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
+            // A pass-through entry may be a pattern (`MYAPP_*`), as in egg.yaml; a setting names one variable.
             let isSetting = parts.count == 2
-            guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) || (!isSetting && first == "*"),
-                  name.allSatisfy({ $0 == "_" || (!isSetting && $0 == "*") || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else {
+            guard EnvironmentName.isValid(isSetting ? name : name.replacing("*", with: "_")) else {
                 throw .invalidRule(nil, "--env \(entry): expected NAME, a NAME_* pattern or NAME=value")
             }
             layer.environment.append(.init(name: name, value: parts.count == 2 ? String(parts[1]) : nil, origin: origin("--env \(entry)")))

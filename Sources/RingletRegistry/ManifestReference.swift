@@ -1,5 +1,6 @@
 import RingletManifest
 import RingletSemver
+import RingletSystem
 
 /// What a user or profile writes to name a manifest: `claude`, `claude@^2.1`, `claude@2.1.3` or
 /// `acme/claude@~1.4` (only registry `acme` is searched).
@@ -38,14 +39,5 @@ public struct ManifestReference: Sendable, Hashable, CustomStringConvertible {
             throw .invalidReference(text, error.description)
         }
         description = trimmed
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first ... last])
     }
 }

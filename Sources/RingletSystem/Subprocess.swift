@@ -126,15 +126,7 @@ public struct Subprocess {
     }
 
     private func mergedEnvironment() -> [String] {
-        var merged: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let pair = String(cString: pointer)
-            if let equals = pair.firstIndex(of: "=") {
-                merged[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-            }
-            entry += 1
-        }
+        var merged = Environment.all()
         for (name, value) in environment { merged[name] = value }
         return merged.map { "\($0.key)=\($0.value)" }
     }

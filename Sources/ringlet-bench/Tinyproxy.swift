@@ -71,10 +71,3 @@ func connectLoopback(_ port: Int) -> FileDescriptor {
     guard connected else { fail("cannot connect to 127.0.0.1:\(port): \(SystemError.text(errno))") }
     return FileDescriptor(adopting: fd)
 }
-
-extension String {
-    var trimmingWhitespace: String {
-        String(unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }.reversed()
-            .map(Character.init))
-    }
-}
