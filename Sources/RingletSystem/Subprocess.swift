@@ -37,6 +37,11 @@ public struct Subprocess {
     /// When false the child shares this process's stdin, stdout and stderr (an interactive run) and the
     /// result holds no output.
     public var capturesOutput = true
+    /// A terminal (a pseudo-terminal's replica, /dev/pts/N) the child gets as stdin, stdout and stderr and as
+    /// its controlling terminal, in a session of its own, so the terminal's signals (^C, window changes)
+    /// reach it and nothing else. Output then goes to that terminal: `run()` captures nothing, whatever
+    /// `capturesOutput` says.
+    public var controllingTerminal: String?
 
     public init(_ program: String, _ arguments: [String], workingDirectory: String? = nil,
                 environment: [String: String] = [:], outputLimit: Int = 64 << 20, timeout: Duration? = nil) {
@@ -61,7 +66,7 @@ public struct Subprocess {
     }
 
     public func run() throws(SystemError) -> Result {
-        guard capturesOutput else {
+        guard capturesOutput, controllingTerminal == nil else {
             return Result(status: Subprocess.wait(try start()), stdout: [], stderr: [])
         }
         let stdout = try Pipe()
@@ -79,12 +84,19 @@ public struct Subprocess {
     }
 
     /// posix_spawn with the file actions and signal state every child gets; output goes to the given
-    /// pipe ends (stdin from /dev/null), or the child shares this process's streams when they are nil.
+    /// pipe ends (stdin from /dev/null), to the controlling terminal when there is one, or the child shares
+    /// this process's streams when they are nil.
     private func spawn(stdout: FileDescriptor?, stderr: FileDescriptor?) throws(SystemError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let stdout, let stderr {
+        if let controllingTerminal {
+            // glibc runs setsid before the file actions, so the first open (no O_NOCTTY) makes the
+            // terminal the new session's controlling terminal.
+            for number: Int32 in 0 ... 2 {
+                posix_spawn_file_actions_addopen(&actions, number, controllingTerminal, O_RDWR, 0)
+            }
+        } else if let stdout, let stderr {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1)
             posix_spawn_file_actions_adddup2(&actions, stderr.rawValue, 2)
@@ -112,7 +124,8 @@ public struct Subprocess {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let session = controllingTerminal == nil ? 0 : ringlet_spawn_setsid_flag()
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | session)
 
         var pid = pid_t()
         let argv = [program] + arguments

@@ -17,5 +17,12 @@ public struct WindowSize: Sendable, Hashable, CustomStringConvertible {
         return WindowSize(rows: size.ws_row, columns: size.ws_col)
     }
 
+    /// Sets the size of the terminal open on `fd`; on a pseudo-terminal's master the kernel then sends
+    /// SIGWINCH to the replica's foreground process group.
+    func apply(to fd: Int32) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(fd, UInt(TIOCSWINSZ), &size)
+    }
+
     public var description: String { "\(rows)x\(columns)" }
 }
