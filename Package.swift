@@ -31,10 +31,10 @@ let package = Package(
         ),
         .target(name: "RingletPolicy", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
         .target(name: "RingletProxy", dependencies: ["RingletPolicy", "RingletSystem", "CRingletShim"]),
-        .target(name: "RingletSandbox", dependencies: ["CSeccomp", "CRingletShim", "RingletSystem", "RingletPolicy"]),
+        .target(name: "RingletSandbox", dependencies: ["CSeccomp", "CRingletShim", "RingletSystem", "RingletPolicy", "RingletManifest"]),
         .target(name: "RingletTerminal", dependencies: ["CRingletShim", "RingletSystem"]),
         .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
-        .target(name: "RingletCLI", dependencies: ["RingletPolicy", "RingletProfile", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletPolicy", "RingletProfile", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
         .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy"]),
 
@@ -54,9 +54,9 @@ let package = Package(
         .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletProxyTests", dependencies: ["RingletProxy", "RingletTestSupport"]),
-        .testTarget(name: "RingletSandboxTests", dependencies: ["RingletSandbox", "RingletSystem", "RingletTestSupport"]),
+        .testTarget(name: "RingletSandboxTests", dependencies: ["RingletSandbox", "RingletPolicy", "RingletManifest", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletTerminalTests", dependencies: ["RingletTerminal", "RingletSystem", "RingletTestSupport"]),
-        .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletSandbox", "RingletTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

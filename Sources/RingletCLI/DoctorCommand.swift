@@ -14,7 +14,7 @@ enum DoctorCommand {
     }
 
     static let command = Command(
-        "doctor", summary: "check bubblewrap, user namespaces, seccomp, cgroups, the proxy socket folder and the kernel",
+        "doctor", summary: "check bubblewrap, user namespaces, seccomp, resource limits, the proxy socket folder and the kernel",
         discussion: "Exits 1 when something a sandbox needs is missing; each failing line says what to do.",
         options: [Command.jsonOption]
     ) { (invocation) throws(CLIError) in
@@ -59,9 +59,9 @@ enum DoctorCommand {
         }
         checks.append(seccomp)
 
-        let nsenter = InstalledAgent.locate("nsenter", searchPath: Environment.value("PATH") ?? "/usr/bin:/bin")
-        checks.append(Check(name: "nsenter", ok: nsenter != nil, detail: nsenter ?? "not found",
-                            fix: "install util-linux: it starts the network bridge inside the sandbox"))
+        let prlimit = InstalledAgent.locate("prlimit", searchPath: Environment.value("PATH") ?? "/usr/bin:/bin")
+        checks.append(Check(name: "prlimit", ok: prlimit != nil, detail: prlimit ?? "not found",
+                            fix: "install util-linux: it sets the sandbox's rlimits"))
 
         let sessions = context.directories.runtime + "/sessions"
         var folder = Check(name: "proxy socket folder", ok: true, detail: sessions + " (0700)", fix: "")
@@ -72,10 +72,25 @@ enum DoctorCommand {
         }
         checks.append(folder)
 
-        let cgroup2 = FileStatus.of("/sys/fs/cgroup/cgroup.controllers").exists
-        checks.append(Check(name: "resource limits", ok: true,
-                            detail: (cgroup2 ? "cgroup v2 present" : "no cgroup v2") + "; limits are not enforced by ringlet run yet", fix: ""))
+        checks.append(limitsCheck())
         return checks
+    }
+}
+
+extension DoctorCommand {
+    /// Which mechanism holds memory and process limits here; rlimits alone leave root without a process limit.
+    static func limitsCheck() -> Check {
+        let fix = "delegate a cgroup v2 subtree with memory and pids to your user (systemd: Delegate=yes), or run as a normal user; until then runs with --max-pids need --allow-degraded"
+        switch ResourceLimits.bestMechanism() {
+        case .cgroup(let version):
+            return Check(name: "resource limits", ok: true, detail: "\(version.rawValue): memory and process limits hold for the whole sandbox", fix: "")
+        case .systemdScope:
+            return Check(name: "resource limits", ok: true, detail: "systemd user scope: memory and process limits hold for the whole sandbox", fix: "")
+        case .rlimits:
+            let detail = "rlimits only: memory applies per process, processes count per user"
+            guard getuid() == 0 else { return Check(name: "resource limits", ok: true, detail: detail, fix: "") }
+            return Check(name: "resource limits", ok: false, detail: detail + "; RLIMIT_NPROC does not bind root", fix: fix)
+        }
     }
 }
 

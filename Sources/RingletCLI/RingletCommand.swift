@@ -1,3 +1,4 @@
+import CRingletShim
 import Glibc
 import RingletManifest
 
@@ -31,6 +32,8 @@ public enum RingletCommand {
 
     /// Runs one command line and returns the process exit status.
     public static func main(_ arguments: [String]) -> Int32 {
+        // What ringlet's caller left open (a file, a socket) must never reach an agent or any other child.
+        _ = ringlet_close_on_exec_from(3)
         if arguments == ["--version"] {
             Console.out("ringlet \(version)")
             return ExitCode.success.rawValue

@@ -3,49 +3,40 @@ import RingletManifest
 import RingletProxy
 import RingletSandbox
 import RingletSystem
+import RingletTerminal
+import Synchronization
 
-/// `ringlet run`: the agent on this terminal, inside bubblewrap with the composed policy and the
-/// seccomp filter.
+/// `ringlet run`: the agent on this terminal, inside bubblewrap with the composed policy, the seccomp
+/// filter, the resource limits and the egress proxy as its only way out.
 enum RunCommand {
-    /// This run's egress proxy: a session allowing the policy's network entries, on a fresh unix socket
-    /// in Ringlet's runtime folder, logging decisions to the state folder.
-    static func startProxy(_ composition: PolicyRequest.Composition, context: CLIContext) throws(CLIError) -> (server: ProxyServer, socket: String) {
-        let id = "run-\(getpid())"
-        let socket = context.directories.runtime + "/sessions/\(id).sock"
-        let log: DecisionLog
-        do throws(SystemError) {
-            try Directory.create(context.directories.state, mode: 0o700)
-            log = try DecisionLog(path: context.directories.state + "/proxy.jsonl")
-        } catch {
-            throw .failed("cannot open the proxy's decision log: \(error)")
-        }
-        let server = ProxyServer(log: log)
-        do throws(ProxyError) {
-            try server.serve(ProxySession(id: id, allow: composition.policy.network.map(\.pattern)), unixSocket: socket)
-        } catch {
-            throw .failed("cannot start the egress proxy: \(error)")
-        }
-        return (server, socket)
-    }
-
     static let command = Command(
         "run", summary: "run an agent in the sandbox on this terminal; its exit status is ringlet's",
         discussion: """
         The agent runs under bubblewrap in new user, PID, IPC, UTS, cgroup and network namespaces, with
-        the seccomp filter, the file-system view and the environment `ringlet sandbox explain` shows, its
-        HOME in the profile's private home. Its only way out is 127.0.0.1:3128 inside, bridged to this
-        run's egress proxy, which allows exactly the policy's network entries. Arguments after -- go to
-        the agent. Not yet: resource limits.
+        the seccomp filter, the file-system view and the environment `ringlet sandbox explain` shows, and
+        the profile's private home as its HOME. Its only way out is 127.0.0.1:3128 inside, bridged to
+        this run's egress proxy, which allows exactly the policy's network entries. Memory and process
+        limits go to a cgroup when one can be made, else a systemd user scope, else rlimits; the first
+        line says which. On a terminal the agent gets a pseudo-terminal of its own (resize and signals
+        pass through). Arguments after -- go to the agent.
         """,
-        options: PolicyRequest.options,
+        options: PolicyRequest.options + [
+            .init("no-sandbox", help: "run the agent directly on the host, with your rights and network (warned)"),
+            .init("bwrap-flag", value: "ARG", repeats: true, help: "add ARG to bubblewrap's generated arguments"),
+            .init("allow-degraded", help: "run even when a limit cannot be enforced here (printed as DEGRADED)"),
+        ],
         arguments: [.init("ARGS", optional: true, variadic: true, help: "arguments for the agent (after --)")]
     ) { (invocation) throws(CLIError) in
         let composition = try PolicyRequest.compose(invocation)
         guard let agent = composition.agent else {
             throw .usage("ringlet run needs --agent REF or --profile NAME", usage: invocation.usage)
         }
-        guard let binary = InstalledAgent.locate(agent.binary.name, searchPath: Environment.value("PATH") ?? "/usr/bin:/bin") else {
+        let searchPath = Environment.value("PATH") ?? "/usr/bin:/bin"
+        guard let binary = InstalledAgent.locate(agent.binary.name, searchPath: searchPath) else {
             throw .failed("\(agent.binary.name) is not on PATH; install it: \(agent.binary.installHint ?? "see \(agent.identity.name)'s documentation")")
+        }
+        if invocation.flag("no-sandbox") && !invocation.all("bwrap-flag").isEmpty {
+            throw .usage("--bwrap-flag has no effect with --no-sandbox", usage: invocation.usage)
         }
         do throws(SystemError) {
             try Directory.create(composition.context.profileHome, mode: 0o700)
@@ -53,25 +44,127 @@ enum RunCommand {
         } catch {
             throw .failed("cannot prepare the profile's home: \(error)")
         }
-        let host = Environment.all()
-        let proxy = try startProxy(composition, context: invocation.context)
-        defer {
-            proxy.server.stop()
-            unlink(proxy.socket)
+        let command = [binary] + agent.arguments.defaults + invocation.arguments
+        let supervisor = Supervisor()
+        // On a terminal the agent gets a pseudo-terminal of its own, whose relay also takes the signals;
+        // either way they must be blocked before the proxy starts any thread.
+        let interactive = !invocation.flag("no-sandbox") && isatty(0) == 1 && isatty(1) == 1
+        if interactive {
+            TerminalSession.blockSignals()
+        } else {
+            // Unsandboxed, the agent shares ringlet's process group: a terminal's ^C already reaches it.
+            let ownGroup = invocation.flag("no-sandbox")
+            TerminationSignals.forward { signal in
+                if !(ownGroup && (signal == SIGINT || signal == SIGQUIT)) { supervisor.stop(with: signal) }
+            }
+        }
+        if invocation.flag("no-sandbox") {
+            return try runUnsandboxed(command, composition: composition, supervisor: supervisor)
         }
         do throws(SandboxError) {
-            let plan = try SandboxPlan(policy: composition.policy, context: composition.context,
-                                       command: [binary] + agent.arguments.defaults + invocation.arguments, hostEnvironment: host,
-                                       proxied: true)
+            let limits = ResourceLimits(composition.policy)
+            let enforcement = try limits.enforcement(allowDegraded: invocation.flag("allow-degraded"))
+            let proxy = try startProxy(composition, context: invocation.context)
+            defer { proxy.server.stop() }
+            let installation = AgentInstallation(binary: binary, searchPath: searchPath, userHome: composition.context.userHome)
+            let plan = try SandboxPlan(policy: composition.policy, context: composition.context, command: command,
+                                       hostEnvironment: Environment.all(), proxied: true, installRoots: installation.roots,
+                                       newSession: !interactive, extraArguments: invocation.all("bwrap-flag"))
             for note in plan.notes { Console.warn(note) }
+            let placeholders = try plan.createPlaceholders()
+            defer { SandboxPlan.removePlaceholders(placeholders) }
+            var settings = SandboxLauncher.Settings(bridge: NetworkBridge { listener in proxy.server.serve(proxy.session, listener: listener) })
+            settings.commandPrefix = enforcement.commandPrefix
+            if case .cgroup = enforcement.mechanism {
+                settings.cgroup = try Cgroup.create(name: "run-\(getpid())", memoryBytes: limits.memoryBytes, maxProcesses: limits.maxProcesses)
+            }
+            defer { settings.cgroup?.remove() }
             let network = composition.policy.network.map(\.pattern.description)
-            Console.err("ringlet: \(composition.title); network: \(network.isEmpty ? "none" : network.joined(separator: " ")) through the proxy; limits: not enforced yet")
-            let ringlet = FileStatus.realPath("/proc/self/exe") ?? CommandLine.arguments[0]
-            let bridge = NetworkBridge(proxySocket: proxy.socket, command: [ringlet, "sandbox", "bridge", "--socket", proxy.socket])
-            let status = try SandboxLauncher.run(plan, bridge: bridge)
+            Console.err("ringlet: \(composition.title); network: \(network.isEmpty ? "none" : network.joined(separator: " ")) through the proxy; limits: \(enforcement.summary)")
+            let session = interactive ? try terminalSession(settings: &settings, supervisor: supervisor) : nil
+            defer { session?.finish() }
+            let status = try SandboxLauncher.run(plan, settings: settings) { pid in supervisor.started(pid) }
+            session?.finish()
+            if settings.cgroup?.memoryLimitWasHit == true {
+                Console.err("ringlet: the sandbox reached its memory limit; the kernel stopped what went over it")
+            }
             return ExitCode(rawValue: status)
         } catch {
+            // Stopped while starting: the sandbox was killed on purpose, not broken.
+            if let signal = supervisor.stopSignal { return ExitCode(rawValue: 128 + signal) }
             throw .failed(error.description)
         }
+    }
+
+    /// The agent's own pseudo-terminal, sized like this one, relayed (raw) until the run ends.
+    static func terminalSession(settings: inout SandboxLauncher.Settings, supervisor: Supervisor) throws(SandboxError) -> TerminalSession {
+        do throws(TerminalError) {
+            let terminal = try PseudoTerminal.open(size: WindowSize.of(0))
+            let session = TerminalSession(terminal: terminal)
+            try session.start { signal in supervisor.stop(with: signal) }
+            settings.terminal = terminal.replicaPath
+            return session
+        } catch {
+            throw .launch("cannot set up the agent's terminal: \(error)")
+        }
+    }
+
+    /// `--no-sandbox`: the agent as the user would start it, with the profile's HOME and nothing else changed.
+    static func runUnsandboxed(_ command: [String], composition: PolicyRequest.Composition, supervisor: Supervisor) throws(CLIError) -> ExitCode {
+        Console.err("""
+            ringlet: WARNING: --no-sandbox: \(composition.title) runs with your full rights, every file you can \
+            reach and an unfiltered network; no policy, limit or proxy applies
+            """)
+        var environment = Environment.all()
+        environment["HOME"] = composition.context.profileHome
+        var process = Subprocess(command[0], Array(command.dropFirst()), workingDirectory: composition.context.workspace,
+                                 environment: environment)
+        process.capturesOutput = false
+        do throws(SystemError) {
+            let pid = try process.start()
+            supervisor.started(pid)
+            return ExitCode(rawValue: Subprocess.wait(pid))
+        } catch {
+            throw .failed("cannot start \(command[0]): \(error)")
+        }
+    }
+
+    /// This run's egress proxy: a session allowing the policy's network entries, logging decisions to the
+    /// state folder. Its listener comes later, from inside the sandbox (`NetworkBridge`).
+    static func startProxy(_ composition: PolicyRequest.Composition, context: CLIContext) throws(SandboxError) -> (server: ProxyServer, session: ProxySession) {
+        let log: DecisionLog
+        do throws(SystemError) {
+            try Directory.create(context.directories.state, mode: 0o700)
+            log = try DecisionLog(path: context.directories.state + "/proxy.jsonl")
+        } catch {
+            throw .launch("cannot open the proxy's decision log: \(error)")
+        }
+        return (ProxyServer(log: log), ProxySession(id: "run-\(getpid())", allow: composition.policy.network.map(\.pattern)))
+    }
+}
+
+/// Who gets a termination signal sent to `ringlet run`: the sandbox (bwrap, whose death takes the
+/// whole sandbox with it), or, before it exists, nobody yet — it is then stopped the moment it starts.
+final class Supervisor: Sendable {
+    private let state = Mutex<(pid: pid_t?, pending: Int32?, stopped: Int32?)>((nil, nil, nil))
+
+    func started(_ pid: pid_t) {
+        let pending = state.withLock { state in
+            state.pid = pid
+            return state.pending
+        }
+        if let pending { kill(pid, pending) }
+    }
+
+    /// The termination signal received, if any.
+    var stopSignal: Int32? { state.withLock { $0.stopped } }
+
+    func stop(with signal: Int32) {
+        let pid = state.withLock { state in
+            if state.pid == nil { state.pending = signal }
+            state.stopped = signal
+            return state.pid
+        }
+        if let pid { kill(pid, signal) }
     }
 }

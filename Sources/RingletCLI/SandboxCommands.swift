@@ -5,7 +5,7 @@ import RingletSystem
 /// `ringlet sandbox explain|check|check-domain`: the composed policy, and single decisions from it.
 enum SandboxCommands {
     static var command: Command {
-        Command("sandbox", summary: "see and check the sandbox policy a run would get", subcommands: [explain, check, checkDomain, bridge])
+        Command("sandbox", summary: "see and check the sandbox policy a run would get", subcommands: [explain, check, checkDomain])
     }
 
     static let explain = Command(
@@ -58,19 +58,6 @@ enum SandboxCommands {
     }
 
     /// Started by `ringlet run` inside the sandbox's namespaces (through nsenter); not for people.
-    static let bridge = Command(
-        "bridge", summary: "internal: relay 127.0.0.1:3128 inside a sandbox to the proxy's unix socket",
-        options: [.init("socket", value: "PATH", help: "the proxy's session socket")]
-    ) { (invocation) throws(CLIError) in
-        guard let socket = invocation.value("socket") else { throw .usage("--socket is required", usage: invocation.usage) }
-        do throws(ProxyError) {
-            try ProxyBridge.run(socket: socket) { Console.out("ready") }
-        } catch {
-            throw .failed(error.description)
-        }
-        return .failure
-    }
-
     static let checkDomain = Command(
         "check-domain", summary: "may the sandbox reach HOST[:PORT] through the proxy? Exit 0 if allowed, 1 if denied",
         options: [Command.jsonOption] + PolicyRequest.options,

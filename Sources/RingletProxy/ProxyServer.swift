@@ -35,6 +35,11 @@ public final class ProxyServer: Sendable {
         return bound
     }
 
+    /// Serves a listener made elsewhere: the one `ringlet run` makes inside its sandbox's network namespace.
+    public func serve(_ session: ProxySession, listener: FileDescriptor) {
+        start(listener, session: session)
+    }
+
     /// Closes every listener; connections already open finish on their own deadlines.
     public func stop() {
         listeners.withLock { listeners in

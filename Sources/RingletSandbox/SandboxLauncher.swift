@@ -5,52 +5,57 @@ import RingletSystem
 /// Starts bubblewrap with a plan: the options travel through `--args FD` (no length limit, and the
 /// environment values are not on a command line others can read) and the seccomp program through
 /// `--seccomp FD`.
+///
+/// bwrap reports its child's pid on `--info-fd` and holds it on `--block-fd`; in that pause the child
+/// is moved into the run's cgroup and the proxy's listener is made in its network namespace, so the
+/// agent's first instruction already runs limited and with its only way out in place.
 public enum SandboxLauncher {
-    /// Runs the plan on this terminal and returns the agent's exit status. With a bridge, the agent
-    /// starts only once the bridge listens inside the sandbox (`--block-fd`).
-    public static func run(_ plan: SandboxPlan, bridge: NetworkBridge? = nil, bwrap: String = "bwrap") throws(SandboxError) -> Int32 {
-        var process = try prepare(plan, bwrap: bwrap)
-        process.capturesOutput = false
-        guard let bridge else { return try start(process).status }
-        return try runBridged(process, bridge: bridge).status
+    public struct Settings: Sendable {
+        public var bridge: NetworkBridge?
+        /// Put before bwrap: `prlimit …` (and a systemd scope) from `ResourceLimits.Enforcement`.
+        public var commandPrefix: [String] = []
+        public var cgroup: Cgroup?
+        /// A pseudo-terminal's replica: the sandbox's session gets it as its controlling terminal.
+        public var terminal: String?
+        public var bwrap = "bwrap"
+
+        public init(bridge: NetworkBridge? = nil) {
+            self.bridge = bridge
+        }
     }
 
-    /// bwrap reports its child's pid on the info pipe and waits on the block pipe; in between the bridge
-    /// is started in the child's namespaces and must say it listens.
-    private static func runBridged(_ prepared: Subprocess, bridge: NetworkBridge) throws(SandboxError) -> Subprocess.Result {
-        var process = prepared
-        let info = try pipe(), block = try pipe(), ready = try pipe()
-        process.passing[5] = info.write
-        process.passing[6] = block.read
-        process.arguments = ["--info-fd", "5", "--block-fd", "6"] + process.arguments
+    /// Runs the plan and returns the agent's exit status. `started` gets bwrap's pid as soon as it runs
+    /// (to forward signals to); the whole sandbox dies with it.
+    public static func run(_ plan: SandboxPlan, settings: Settings, started: (pid_t) -> Void = { _ in }) throws(SandboxError) -> Int32 {
+        var process = Subprocess(settings.commandPrefix.first ?? settings.bwrap,
+                                 Array(settings.commandPrefix.dropFirst()) + (settings.commandPrefix.isEmpty ? [] : [settings.bwrap]))
+        process.capturesOutput = false
+        process.controllingTerminal = settings.terminal
+        let options = try memoryFile(plan.options.flatMap { Array($0.utf8) + [0] }, name: "ringlet-bwrap-args")
+        let info = try pipe(), block = try pipe()
+        // bwrap reads only options from --args; the command follows on its own command line.
+        process.arguments += ["--info-fd", "5", "--block-fd", "6", "--seccomp", "4", "--args", "3", "--"] + plan.command
+        process.passing = [3: options, 4: try SeccompFilter.export(), 5: info.write, 6: block.read]
         let sandbox: pid_t
         do throws(SystemError) { sandbox = try process.start() } catch { throw .launch(error.description) }
         info.write.close()
         block.read.close()
-        var bridgePid: pid_t?
-        defer {
-            if let bridgePid {
-                kill(bridgePid, SIGTERM)
-                _ = Subprocess.wait(bridgePid)
-            }
-        }
+        started(sandbox)
+        var child: pid_t?
         do throws(SandboxError) {
-            let child = try childPid(from: info.read)
-            var helper = Subprocess("nsenter", ["--target", String(child), "--user", "--net", "--preserve-credentials", "--"] + bridge.command)
-            helper.passing = [1: ready.write]
-            do throws(SystemError) { bridgePid = try helper.start() } catch { throw .launch("cannot start the network bridge: \(error)") }
-            ready.write.close()
-            guard let line = try? ready.read.read(upTo: 64), String(decoding: line, as: UTF8.self).hasPrefix("ready") else {
-                throw .launch("the network bridge did not come up inside the sandbox")
-            }
+            child = pid_t(try childPid(from: info.read))
+            try settings.cgroup?.add(child!)
+            try settings.bridge?.open(in: child!)
             do throws(SystemError) { try block.write.writeAll([1]) } catch { throw .launch(error.description) }
             block.write.close()
         } catch {
+            // The child waits on the block pipe; it must die before that pipe closes and lets it go on.
+            if let child { kill(child, SIGKILL) }
             kill(sandbox, SIGKILL)
             _ = Subprocess.wait(sandbox)
             throw error
         }
-        return Subprocess.Result(status: Subprocess.wait(sandbox), stdout: [], stderr: [])
+        return Subprocess.wait(sandbox)
     }
 
     /// `{"child-pid": 1234, …}` from bwrap's info pipe.
@@ -71,22 +76,6 @@ public enum SandboxLauncher {
         var ends: [Int32] = [-1, -1]
         guard ringlet_pipe_cloexec(&ends) == 0 else { throw .launch("pipe: \(SystemError.text(errno))") }
         return (FileDescriptor(adopting: ends[0]), FileDescriptor(adopting: ends[1]))
-    }
-
-    private static func prepare(_ plan: SandboxPlan, bwrap: String) throws(SandboxError) -> Subprocess {
-        // bwrap reads only options from --args; the command follows on its own command line.
-        let arguments = try memoryFile(plan.options.flatMap { Array($0.utf8) + [0] }, name: "ringlet-bwrap-args")
-        var process = Subprocess(bwrap, ["--seccomp", "4", "--args", "3", "--"] + plan.command)
-        process.passing = [3: arguments, 4: try SeccompFilter.export()]
-        return process
-    }
-
-    private static func start(_ process: Subprocess) throws(SandboxError) -> Subprocess.Result {
-        do throws(SystemError) {
-            return try process.run()
-        } catch {
-            throw .launch(error.description)
-        }
     }
 
     static func memoryFile(_ bytes: [UInt8], name: String) throws(SandboxError) -> FileDescriptor {

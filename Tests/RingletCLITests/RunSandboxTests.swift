@@ -82,7 +82,51 @@ import Testing
         let result = try world.sandboxed("echo made > result.txt && echo $HOME && touch \"$HOME/.bashrc\" && echo ok")
         #expect(result.status == 0, "\(result)")
         #expect(try String(contentsOfFile: world.project + "/result.txt", encoding: .utf8) == "made\n")
-        #expect(result.stdout == "\(world.workspace.home)/data/homes/shell\nok\n", "HOME is the profile's private home")
+        #expect(result.stdout == "\(world.workspace.home)\nok\n", "HOME keeps its path")
+        #expect(FileManager.default.fileExists(atPath: world.workspace.home + "/data/homes/shell/.bashrc"), "but it is the profile's home")
+    }
+
+    @Test func theRealHomeIsReplacedByTheProfilesHome() throws {
+        let world = try World()
+        try TemporaryDirectory.write("private notes\n", to: world.workspace.home + "/notes.txt")
+        try TemporaryDirectory.write("agent state\n", to: world.workspace.home + "/data/homes/shell/state.txt")
+        let result = try world.sandboxed("ls -A \"$HOME\"; cat <home>/notes.txt")
+        #expect(result.stdout.contains("state.txt"), "\(result)")
+        #expect(!result.stdout.contains("notes.txt") && !result.stdout.contains("private notes"), "\(result)")
+        #expect(result.stderr.contains("No such file or directory"), "\(result)")
+    }
+
+    @Test func aMissingHooksFolderCannotBeCreated() throws {
+        let world = try World()
+        try FileManager.default.removeItem(atPath: world.project + "/.git/hooks")
+        let result = try world.sandboxed("mkdir -p .git/hooks && echo 'curl evil' > .git/hooks/pre-commit")
+        #expect(result.status != 0, "\(result)")
+        #expect(result.stderr.contains("Read-only file system"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: world.project + "/.git/hooks"), "the run's placeholder is gone again")
+    }
+
+    @Test func aWorkspaceWithoutGitCannotGrowARepositoryWithHooks() throws {
+        let world = try World()
+        let plain = try world.workspace.folder("plain")
+        let result = try world.workspace.ringlet.run(["run", "--agent", "shell", "--", "-c", "git init -q . && echo initialised"], in: plain)
+        #expect(result.status != 0 && !result.stdout.contains("initialised"), "\(result)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: plain).isEmpty, "nothing is left in the workspace")
+    }
+
+    @Test(arguments: [
+        ("ln -s /etc/hostname out && echo x >> out", "a symlink to /etc"),
+        ("ln -s <home>/.aws aws && cat aws/credentials", "a symlink to the real HOME's secrets"),
+        ("ln -s <outside> out && touch out/escape", "a symlink to a folder outside the workspace"),
+    ])
+    func symlinksLeadNowhereOutside(script: String, what: String) throws {
+        let world = try World()
+        let outside = try world.workspace.folder("outside")
+        let hostname = try String(contentsOfFile: "/etc/hostname", encoding: .utf8)
+        let result = try world.sandboxed(script.replacingOccurrences(of: "<outside>", with: outside))
+        #expect(result.status != 0, "\(what): \(result)")
+        #expect(!result.stdout.contains("aws_secret"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: outside + "/escape"))
+        #expect(try String(contentsOfFile: "/etc/hostname", encoding: .utf8) == hostname)
     }
 
     @Test func onlySandboxProcessesAreVisibleAndHostProcessesCannotBeSignalled() throws {

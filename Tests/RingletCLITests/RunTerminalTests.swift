@@ -1,0 +1,93 @@
+import Foundation
+import RingletTestSupport
+import Testing
+
+/// `ringlet run` on a real terminal: Python's pty module plays the user's terminal (sized, resized,
+/// typed into), as a terminal emulator would, and reports what came out and how things ended.
+@Suite struct RunTerminalTests {
+    /// argv: rows columns steps… ringlet args…. Steps after `--steps` until `--`: `wait:TEXT` (read until
+    /// TEXT appears), `resize:ROWSxCOLUMNS`, `type:HEX`. Prints the output, then `status N` and whether
+    /// the terminal was left in cooked mode.
+    static let driver = #"""
+    import fcntl, os, pty, select, struct, sys, termios, time
+    rows, columns = int(sys.argv[1]), int(sys.argv[2])
+    split = sys.argv.index("--")
+    steps, command = sys.argv[3:split], sys.argv[split + 1:]
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        os.execv(command[0], command)
+    output = b""
+    def read_until(text, seconds=60):
+        global output
+        deadline = time.time() + seconds
+        while text.encode() not in output and time.time() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                output += chunk
+    for step in steps:
+        kind, _, value = step.partition(":")
+        if kind == "wait":
+            read_until(value)
+        elif kind == "resize":
+            r, c = value.split("x")
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", int(r), int(c), 0, 0))
+        elif kind == "type":
+            os.write(fd, bytes.fromhex(value))
+    read_until("\0never\0", 60)
+    _, status = os.waitpid(pid, 0)
+    mode = termios.tcgetattr(fd)
+    cooked = bool(mode[3] & termios.ICANON) and bool(mode[3] & termios.ECHO)
+    sys.stdout.write(output.decode("utf-8", "replace").replace("\r\n", "\n"))
+    sys.stdout.write("\nstatus %d\ncooked %s\n" % (os.waitstatus_to_exitcode(status), cooked))
+    """#
+
+    let workspace: RingletWorkspace
+    let project: String
+    let driverPath: String
+
+    init() throws {
+        workspace = try RingletWorkspace()
+        project = try workspace.repository("project")
+        driverPath = try workspace.write("terminal-driver.py", Self.driver)
+    }
+
+    func drive(size: (Int, Int), steps: [String], script: String) throws -> ProcessResult {
+        let arguments = [driverPath, String(size.0), String(size.1)] + steps
+            + ["--", workspace.ringlet.path, "run", "--agent", "shell", "--", "-c", script]
+        return try ProcessRunner.run("/usr/bin/python3", arguments, in: project,
+                                     environment: ["RINGLET_HOME": workspace.home, "HOME": workspace.home, "LANG": "C.UTF-8",
+                                                   "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm"])
+    }
+
+    @Test func theAgentGetsATerminalOfItsOwnSizedLikeTheUsers() throws {
+        let result = try drive(size: (30, 90), steps: [], script: "stty size; test -t 0 && test -t 1 && echo terminal; echo done")
+        #expect(result.stdout.contains("30 90\nterminal\ndone\n"), "\(result)")
+        #expect(result.stdout.hasSuffix("status 0\ncooked True\n"), "the user's terminal is restored: \(result)")
+    }
+
+    @Test func resizesReachTheAgentAndControlCInterruptsIt() throws {
+        let script = "trap 'stty size' WINCH; echo ready; while :; do sleep 0.1; done"
+        let result = try drive(size: (24, 80), steps: ["wait:ready", "resize:50x132", "wait:50 132", "type:03"], script: script)
+        #expect(result.stdout.contains("ready\n50 132\n"), "\(result)")
+        #expect(result.stdout.hasSuffix("status 130\ncooked True\n"), "^C went through the agent's terminal: \(result)")
+    }
+
+    @Test func typedInputReachesTheAgent() throws {
+        let result = try drive(size: (24, 80), steps: ["wait:name?", "type:" + Array("ringlet\r".utf8).map { String(format: "%02x", $0) }.joined()],
+                               script: "echo name?; read name; echo \"hello $name\"")
+        #expect(result.stdout.contains("hello ringlet\n"), "\(result)")
+        #expect(result.stdout.hasSuffix("status 0\ncooked True\n"), "\(result)")
+    }
+
+    @Test func terminalInjectionIsRefused() throws {
+        let script = "python3 -c 'import fcntl, termios\ntry:\n    fcntl.ioctl(0, termios.TIOCSTI, b\"x\"); print(\"injected\")\nexcept OSError as e:\n    print(\"refused\", e.errno)'"
+        let result = try drive(size: (24, 80), steps: [], script: script)
+        #expect(result.stdout.contains("refused 1\n"), "TIOCSTI fails with EPERM on the agent's terminal: \(result)")
+    }
+}
