@@ -3,10 +3,13 @@ import RingletSystem
 
 /// Peers started by a benchmark, stopped by `fail` too, so a failed run leaves no process behind.
 nonisolated(unsafe) var peerProcesses: [pid_t] = []
+/// Scratch folders a benchmark made, removed by `fail` too.
+nonisolated(unsafe) var scratchFolders: [String] = []
 
 func fail(_ message: String) -> Never {
     print("ringlet-bench: \(message)")
     for pid in peerProcesses { kill(pid, SIGTERM) }
+    for folder in scratchFolders { try? Directory.removeTree(folder) }
     exit(1)
 }
 
@@ -35,17 +38,29 @@ func writeFile(_ text: String, to path: String) throws(SystemError) {
     file.close()
 }
 
+/// Wall-clock time of `body` on CLOCK_MONOTONIC.
 func time(_ body: () throws -> Void) rethrows -> Duration {
-    let clock = ContinuousClock()
-    let start = clock.now
+    func now() -> Duration {
+        var clock = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &clock)
+        return .seconds(clock.tv_sec) + .nanoseconds(clock.tv_nsec)
+    }
+    let start = now()
     try body()
-    return clock.now - start
+    return now() - start
 }
 
 func runTimed(_ program: String, _ arguments: [String], environment: [String: String] = [:]) -> Duration {
+    runTimed(Subprocess(program, arguments, environment: environment))
+}
+
+/// Runs `process` to completion; a non-zero exit aborts the benchmark with the child's stderr.
+func runTimed(_ process: Subprocess) -> Duration {
     time {
-        let result = try? Subprocess(program, arguments, environment: environment).run()
-        guard result?.status == 0 else { fail("\(program) \(arguments.joined(separator: " ")) failed: \(result?.stderrText ?? "could not start")") }
+        let result = try? process.run()
+        guard result?.status == 0 else {
+            fail("\(process.program) \(process.arguments.joined(separator: " ")) failed: \(result?.stderrText ?? "could not start")")
+        }
     }
 }
 

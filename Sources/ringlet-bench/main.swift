@@ -1,6 +1,7 @@
 // Benchmarks, apart from the tests: each prints its figures and ratios against a named peer.
 //   ringlet-bench resolve [ROUNDS]   registry resolution, cold and warm (peer: python3 + PyYAML)
 //   ringlet-bench proxy              the egress proxy against tinyproxy and a direct connection
+//   ringlet-bench startup [ROUNDS]   sandbox start-up, `ringlet run` (peer: bare bwrap; docker run if an engine answers)
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -9,7 +10,9 @@ case "resolve":
     ResolveBenchmark.measure(rounds: arguments.dropFirst().first.flatMap { Int($0) } ?? 21)
 case "proxy":
     ProxyBenchmark.run()
+case "startup":
+    StartupBenchmark.measure(rounds: arguments.dropFirst().first.flatMap { Int($0) } ?? 21)
 default:
-    print("usage: ringlet-bench resolve [ROUNDS] | ringlet-bench proxy")
+    print("usage: ringlet-bench resolve [ROUNDS] | ringlet-bench proxy | ringlet-bench startup [ROUNDS]")
     exit(2)
 }
