@@ -1,5 +1,4 @@
 import Glibc
-import RingletManifest
 import RingletSandbox
 import RingletSystem
 
@@ -59,9 +58,6 @@ enum DoctorCommand {
         }
         checks.append(seccomp)
 
-        let prlimit = InstalledAgent.locate("prlimit", searchPath: Environment.value("PATH") ?? "/usr/bin:/bin")
-        checks.append(Check(name: "prlimit", ok: prlimit != nil, detail: prlimit ?? "not found",
-                            fix: "install util-linux: it sets the sandbox's rlimits"))
 
         let sessions = context.directories.runtime + "/sessions"
         var folder = Check(name: "proxy socket folder", ok: true, detail: sessions + " (0700)", fix: "")

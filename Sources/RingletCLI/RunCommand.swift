@@ -75,6 +75,7 @@ enum RunCommand {
             defer { SandboxPlan.removePlaceholders(placeholders) }
             var settings = SandboxLauncher.Settings(bridge: NetworkBridge { listener in proxy.server.serve(proxy.session, listener: listener) })
             settings.commandPrefix = enforcement.commandPrefix
+            settings.rlimits = enforcement.rlimits
             if case .cgroup = enforcement.mechanism {
                 settings.cgroup = try Cgroup.create(name: "run-\(getpid())", memoryBytes: limits.memoryBytes, maxProcesses: limits.maxProcesses)
             }

@@ -35,11 +35,21 @@ public struct ResourceLimits: Sendable, Equatable {
         case rlimits
     }
 
+    /// One rlimit, soft and hard alike, set on the sandbox's first process while bwrap holds it.
+    public struct Rlimit: Sendable, Equatable, CustomStringConvertible {
+        public var resource: Int32
+        public var value: UInt64
+        public var name: String
+
+        public var description: String { "\(name)=\(value)" }
+    }
+
     /// How one run enforces its limits.
     public struct Enforcement: Sendable {
         public var mechanism: Mechanism
-        /// Put in front of bwrap: `prlimit …`, behind `systemd-run --user --scope …` for a scope.
+        /// Put in front of bwrap: `systemd-run --user --scope …` for a scope, else nothing.
         public var commandPrefix: [String]
+        public var rlimits: [Rlimit]
         /// Limits that are not enforced (only with `--allow-degraded`).
         public var degraded: [String]
         /// For the run's first line: which mechanism holds which limit.
@@ -56,14 +66,14 @@ public struct ResourceLimits: Sendable, Equatable {
     public func enforcement(allowDegraded: Bool, userID: uid_t = getuid(), available: Mechanism? = nil) throws(SandboxError) -> Enforcement {
         let treeWide = memoryBytes != nil || maxProcesses != nil
         let mechanism = treeWide ? available ?? Self.bestMechanism() : .rlimits
-        var prlimit = ["prlimit", "--core=0"]
+        var rlimits = [Rlimit(resource: Int32(RLIMIT_CORE.rawValue), value: 0, name: "core")]
         var perProcess = ["core 0"]
         if let cpuSeconds {
-            prlimit.append("--cpu=\(cpuSeconds)")
+            rlimits.append(Rlimit(resource: Int32(RLIMIT_CPU.rawValue), value: UInt64(cpuSeconds), name: "cpu"))
             perProcess.append("cpu \(cpuSeconds)s")
         }
         if let maxFileDescriptors {
-            prlimit.append("--nofile=\(maxFileDescriptors)")
+            rlimits.append(Rlimit(resource: Int32(RLIMIT_NOFILE.rawValue), value: UInt64(maxFileDescriptors), name: "nofile"))
             perProcess.append("fds \(maxFileDescriptors)")
         }
         var treeLimits: [String] = []
@@ -83,14 +93,14 @@ public struct ResourceLimits: Sendable, Equatable {
             summary.append("systemd user scope (\(treeLimits.joined(separator: ", ")))")
         case .rlimits:
             if let memoryBytes {
-                prlimit.append("--data=\(memoryBytes)")
+                rlimits.append(Rlimit(resource: Int32(RLIMIT_DATA.rawValue), value: UInt64(memoryBytes), name: "data"))
                 perProcess.append("memory \(Self.size(memoryBytes)) per process")
             }
             if let maxProcesses {
                 if userID == 0 {
                     degraded.append("pids \(maxProcesses) (no usable cgroup or systemd user scope, and RLIMIT_NPROC does not bind root)")
                 } else {
-                    prlimit.append("--nproc=\(maxProcesses)")
+                    rlimits.append(Rlimit(resource: Int32(__RLIMIT_NPROC.rawValue), value: UInt64(maxProcesses), name: "nproc"))
                     perProcess.append("pids \(maxProcesses) for your user")
                 }
             }
@@ -103,7 +113,7 @@ public struct ResourceLimits: Sendable, Equatable {
         }
         summary.append("rlimits (\(perProcess.joined(separator: ", ")))")
         if !degraded.isEmpty { summary.append("DEGRADED, not enforced: \(degraded.joined(separator: "; "))") }
-        return Enforcement(mechanism: mechanism, commandPrefix: prefix + prlimit + ["--"], degraded: degraded,
+        return Enforcement(mechanism: mechanism, commandPrefix: prefix, rlimits: rlimits, degraded: degraded,
                            summary: summary.joined(separator: " + "))
     }
 

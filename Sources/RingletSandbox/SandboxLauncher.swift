@@ -12,8 +12,9 @@ import RingletSystem
 public enum SandboxLauncher {
     public struct Settings: Sendable {
         public var bridge: NetworkBridge?
-        /// Put before bwrap: `prlimit …` (and a systemd scope) from `ResourceLimits.Enforcement`.
+        /// From `ResourceLimits.Enforcement`: a systemd scope around bwrap, and the rlimits.
         public var commandPrefix: [String] = []
+        public var rlimits: [ResourceLimits.Rlimit] = []
         public var cgroup: Cgroup?
         /// A pseudo-terminal's replica: the sandbox's session gets it as its controlling terminal.
         public var terminal: String?
@@ -45,6 +46,9 @@ public enum SandboxLauncher {
         do throws(SandboxError) {
             child = pid_t(try childPid(from: info.read))
             try settings.cgroup?.add(child!)
+            for limit in settings.rlimits where ringlet_set_rlimit(child!, limit.resource, limit.value) != 0 {
+                throw .limits("cannot set \(limit) on the sandbox: \(SystemError.text(errno))")
+            }
             try settings.bridge?.open(in: child!)
             do throws(SystemError) { try block.write.writeAll([1]) } catch { throw .launch(error.description) }
             block.write.close()

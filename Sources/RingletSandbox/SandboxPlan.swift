@@ -47,7 +47,8 @@ public struct SandboxPlan: Sendable {
         guard policy.decide(path: "/").canRead else {
             throw .unsupported("a policy without a readable host root (base: none) cannot run yet; add ro:/ or drop base: none")
         }
-        var builder = Builder(policy: policy)
+        let rules = policy.fileReport.map(\.rule)
+        var builder = Builder(policy: policy, rules: rules)
         builder.arguments = [
             "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--unshare-cgroup-try",
             "--disable-userns", "--die-with-parent", "--cap-drop", "ALL",
@@ -66,7 +67,7 @@ public struct SandboxPlan: Sendable {
         }
 
         let roots = Set(installRoots)
-        var entries = Set(policy.fileReport.map(\.rule.path)).subtracting(roots).filter { $0 != "/" }.map { Entry(path: $0, kind: .rule) }
+        var entries = Set(rules.map(\.path)).subtracting(roots).filter { $0 != "/" }.map { Entry(path: $0, kind: .rule) }
         entries += roots.map { Entry(path: $0, kind: .installRoot) }
         if swapsHome { entries.append(Entry(path: context.userHome, kind: .home)) }
         for entry in entries.sorted() {
@@ -143,9 +144,16 @@ extension SandboxPlan {
         enum Kind: Int { case rule, home, installRoot }
         var path: String
         var kind: Kind
+        let depth: Int
+
+        init(path: String, kind: Kind) {
+            self.path = path
+            self.kind = kind
+            depth = PathResolver.depth(path)
+        }
 
         static func < (a: Entry, b: Entry) -> Bool {
-            (PathResolver.depth(a.path), a.path, a.kind.rawValue) < (PathResolver.depth(b.path), b.path, b.kind.rawValue)
+            (a.depth, a.path, a.kind.rawValue) < (b.depth, b.path, b.kind.rawValue)
         }
     }
 
@@ -163,9 +171,9 @@ extension SandboxPlan {
         /// Paths a rule grants outright (`rw:`, `ro:`): brought in where the private HOME or /tmp hides them.
         let grants: Set<String>
 
-        init(policy: ComposedPolicy) {
+        init(policy: ComposedPolicy, rules: [PolicyLayer.FileRule]) {
             self.policy = policy
-            grants = Set(policy.fileReport.map(\.rule).filter { $0.access == .rw || $0.access == .ro }.map(\.path))
+            grants = Set(rules.filter { $0.access == .rw || $0.access == .ro }.map(\.path))
         }
 
         mutating func apply(_ entry: Entry) {

@@ -9,7 +9,7 @@ import Testing
         let result = try workspace.ringlet.run(["doctor", "--json"])
         #expect(result.status == 0, "\(result)")
         let checks = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
-        #expect(checks.map { $0["name"] as? String } == ["kernel", "bubblewrap", "user namespaces", "seccomp", "prlimit",
+        #expect(checks.map { $0["name"] as? String } == ["kernel", "bubblewrap", "user namespaces", "seccomp",
                                                          "proxy socket folder", "resource limits"])
         #expect(checks.allSatisfy { $0["ok"] as? Bool == true })
         let limits = try #require(checks.last?["detail"] as? String)
@@ -22,6 +22,5 @@ import Testing
         let result = try workspace.ringlet.run(["doctor"], environment: ["PATH": empty])
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("bubblewrap           FAIL  bwrap not found — install it: apt-get install bubblewrap"), "\(result.stdout)")
-        #expect(result.stdout.contains("prlimit              FAIL  not found — install util-linux"), "\(result.stdout)")
     }
 }

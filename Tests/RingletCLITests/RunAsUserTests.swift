@@ -296,3 +296,24 @@ struct RunAsUserTests {
         #expect(owner == world.user.uid, "result.txt belongs to \(owner.map(String.init) ?? "nobody"), not \(world.user.uid)")
     }
 }
+
+extension RunAsUserTests {
+    /// Without a writable cgroup (a normal user here) the limits are rlimits: RLIMIT_NPROC binds a normal
+    /// user, and RLIMIT_DATA makes a large allocation fail.
+    @Test func aForkBombStopsAtTheProcessLimit() throws {
+        let world = try World()
+        let result = try world.tree.ringlet(["run", "--agent", "shell", "--max-pids", "40", "--", "-c", RunLifecycleTests.forkBomb])
+        let words = result.stdout.split(separator: " ")
+        #expect(words.first == "refused", "\(result)")
+        #expect((Int(words.dropFirst(2).first ?? "") ?? 999) < 40, "more processes than the limit: \(result)")
+        #expect(result.stderr.contains("pids 40 for your user") || result.stderr.contains("limits: cgroup"), "\(result)")
+    }
+
+    @Test func aMemoryHogFailsInsideItsLimit() throws {
+        let world = try World()
+        let result = try world.tree.ringlet(["run", "--agent", "shell", "--memory", "96M", "--", "-c",
+                                             "python3 -c 'b = bytearray(1 << 30); print(\"allocated\")'; echo \"status $?\""])
+        #expect(!result.stdout.contains("allocated"), "\(result)")
+        #expect(result.stdout.hasPrefix("status ") && !result.stdout.hasPrefix("status 0"), "\(result)")
+    }
+}

@@ -79,6 +79,12 @@ import Testing
         #expect(result.stderr.contains("reached its memory limit"), "\(result)")
     }
 
+    @Test func perProcessLimitsHoldInside() throws {
+        let result = try run("ulimit -n; ulimit -t; ulimit -c", ["--max-fds", "64", "--cpu", "7s"])
+        #expect(result.stdout == "64\n7\n0\n", "\(result)")
+        #expect(result.stderr.contains("rlimits (core 0, cpu 7s, fds 64)"), "\(result)")
+    }
+
     @Test func nothingSurvivesTheSession() throws {
         let marker = Self.marker()
         let result = try run("setsid nohup sleep \(marker) >/dev/null 2>&1 & sleep 0.2; echo left")

@@ -8,28 +8,30 @@ import Testing
 
     @Test func aCgroupTakesMemoryAndProcessesAndRlimitsTheRest() throws {
         let enforcement = try limits.enforcement(allowDegraded: false, userID: 0, available: .cgroup(.v1))
-        #expect(enforcement.commandPrefix == ["prlimit", "--core=0", "--cpu=90", "--nofile=1024", "--"])
+        #expect(enforcement.commandPrefix.isEmpty)
+        #expect(enforcement.rlimits.map(\.description) == ["core=0", "cpu=90", "nofile=1024"])
         #expect(enforcement.summary == "cgroup v1 (memory 512M, pids 64) + rlimits (core 0, cpu 90s, fds 1024)")
         #expect(enforcement.degraded.isEmpty)
     }
 
-    @Test func aSystemdScopeWrapsTheRlimits() throws {
+    @Test func aSystemdScopeWrapsBubblewrap() throws {
         let enforcement = try limits.enforcement(allowDegraded: false, userID: 1000, available: .systemdScope)
         #expect(enforcement.commandPrefix.prefix(5) == ["systemd-run", "--user", "--scope", "--quiet", "--collect"])
         #expect(enforcement.commandPrefix.contains("MemoryMax=\(512 << 20)") && enforcement.commandPrefix.contains("TasksMax=64"))
-        #expect(enforcement.commandPrefix.suffix(5) == ["prlimit", "--core=0", "--cpu=90", "--nofile=1024", "--"])
+        #expect(enforcement.commandPrefix.last == "--")
+        #expect(enforcement.rlimits.map(\.description) == ["core=0", "cpu=90", "nofile=1024"])
     }
 
     @Test func rlimitsForANormalUser() throws {
         let enforcement = try limits.enforcement(allowDegraded: false, userID: 1000, available: .rlimits)
-        #expect(enforcement.commandPrefix == ["prlimit", "--core=0", "--cpu=90", "--nofile=1024", "--data=\(512 << 20)", "--nproc=64", "--"])
+        #expect(enforcement.rlimits.map(\.description) == ["core=0", "cpu=90", "nofile=1024", "data=\(512 << 20)", "nproc=64"])
         #expect(enforcement.summary.contains("pids 64 for your user"))
     }
 
     @Test func rootWithoutACgroupCannotLimitProcessesUnlessDegradedIsAllowed() throws {
         #expect(throws: SandboxError.self) { try limits.enforcement(allowDegraded: false, userID: 0, available: .rlimits) }
         let enforcement = try limits.enforcement(allowDegraded: true, userID: 0, available: .rlimits)
-        #expect(!enforcement.commandPrefix.contains("--nproc=64"))
+        #expect(!enforcement.rlimits.contains { $0.name == "nproc" })
         #expect(enforcement.degraded.count == 1)
         #expect(enforcement.summary.contains("DEGRADED, not enforced: pids 64"), "\(enforcement.summary)")
     }
@@ -37,6 +39,6 @@ import Testing
     @Test func withoutTreeLimitsNothingIsDetectedOrDegraded() throws {
         let enforcement = try ResourceLimits(cpuSeconds: 5).enforcement(allowDegraded: false, userID: 0)
         #expect(enforcement.mechanism == .rlimits)
-        #expect(enforcement.commandPrefix == ["prlimit", "--core=0", "--cpu=5", "--"])
+        #expect(enforcement.rlimits.map(\.description) == ["core=0", "cpu=5"])
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import RingletSandbox
 import RingletSystem
+import RingletTestSupport
 import Testing
 
 #if arch(x86_64)
@@ -77,6 +78,29 @@ import Testing
         // Without the filter the same ioctl on /dev/null fails differently (ENOTTY): the EPERM above is ours.
         let result = try sandboxed(syscallErrno(16, ["0", String(TIOCSTI), "0"]), filtered: false)
         #expect(result.stdoutText == "\(ENOTTY)\n", "\(result.stderrText)")
+    }
+
+    /// x86-64 processes can still enter the kernel through the 32-bit `int $0x80` gate, with i386's
+    /// numbers; no multilib is needed to try it, only an assembler line. The filter kills such a process.
+    @Test func aSystemCallThroughThe32BitGateKillsTheProcess() throws {
+        let folder = try TemporaryDirectory("ringlet-abi")
+        let source = try folder.write("gate.c", """
+            #include <stdio.h>
+            int main(void) {
+                long result;
+                __asm__ volatile ("int $0x80" : "=a"(result) : "a"(20L) : "memory"); /* i386 getpid */
+                printf("answered %ld\\n", result > 0 ? 1L : result);
+                return 0;
+            }
+            """)
+        let program = folder.file("gate")
+        let compiler = try Subprocess(ProcessRunner.which("clang"), ["-O0", "-o", program, source]).run()
+        try #require(compiler.status == 0, "\(compiler.stderrText)")
+        let control = try sandboxed(program, filtered: false)
+        #expect(control.stdoutText == "answered 1\n", "without the filter the gate works: \(control.stderrText)")
+        let result = try sandboxed(program)
+        #expect(result.stdoutText.isEmpty, "\(result.stdoutText)")
+        #expect(result.status == 128 + SIGSYS, "killed by the filter: status \(result.status) \(result.stderrText)")
     }
 
     @Test func unshareFromTheShellFails() throws {

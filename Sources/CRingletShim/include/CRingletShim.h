@@ -4,6 +4,7 @@
 #include <spawn.h>
 #include "ringlet_descriptors.h"
 #include "ringlet_namespace_listener.h"
+#include "ringlet_limits.h"
 #include <stddef.h>
 
 /* Linux and GNU calls that Glibc's Swift overlay does not expose. */
