@@ -178,6 +178,38 @@ import Testing
         #expect(log.contains("\"verdict\":\"allowed\""), "\(log)")
     }
 
+    @Test func udpGoesNowhere() throws {
+        let world = try World()
+        let script = "/usr/bin/python3 -c 'import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ntry:\n    s.sendto(b\"x\", (\"1.1.1.1\", 53)); print(\"sent\")\nexcept OSError as e:\n    print(\"refused\", e.errno)'"
+        let result = try world.sandboxed(script)
+        #expect(result.stdout == "refused \(ENETUNREACH)\n", "\(result)")
+    }
+
+    @Test func mountingIsRefused() throws {
+        let world = try World()
+        let result = try world.sandboxed("mount -t tmpfs none /tmp && echo mounted")
+        #expect(result.status != 0 && !result.stdout.contains("mounted"), "\(result)")
+    }
+
+    /// Claude Code installed the npm way under a prefix in /tmp (which the sandbox replaces with its own):
+    /// the prefix is bound, so the agent runs; its hook wiring in the profile's home stays read-only.
+    @Test func anAgentInstalledUnderTmpRunsAndItsHookWiringIsReadOnly() throws {
+        let world = try World()
+        let prefix = try world.workspace.folder("npm-prefix")
+        let cli = try TemporaryDirectory.write("#!/bin/sh\nexec /bin/sh -c \"$1\"\n", to: prefix + "/lib/node_modules/@anthropic-ai/claude-code/cli.sh")
+        chmod(cli, 0o755)
+        try FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: prefix + "/bin/claude", withDestinationPath: "../lib/node_modules/@anthropic-ai/claude-code/cli.sh")
+        let wiring = try TemporaryDirectory.write("{\"hooks\": {}}\n", to: world.workspace.home + "/data/homes/claude/.claude/settings.json")
+        let script = "echo running; echo '{}' > \"$HOME/.claude/settings.json\"; mkdir -p .claude && echo '{}' > .claude/settings.json; echo done"
+        let result = try world.workspace.ringlet.run(["run", "--agent", "claude", "--", script], in: world.project,
+                                                     environment: ["PATH": prefix + "/bin:/usr/bin:/bin"])
+        #expect(result.stdout == "running\ndone\n", "\(result)")
+        #expect(result.stderr.components(separatedBy: "Read-only file system").count == 3, "both wiring files refused: \(result)")
+        #expect(try String(contentsOfFile: wiring, encoding: .utf8) == "{\"hooks\": {}}\n")
+        #expect(!FileManager.default.fileExists(atPath: world.project + "/.claude"), "the placeholder is gone again")
+    }
+
     @Test func theSeccompFilterIsInForce() throws {
         let world = try World()
         let result = try world.sandboxed("unshare -U true")
