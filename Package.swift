@@ -32,11 +32,13 @@ let package = Package(
         .target(name: "RingletPolicy", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
         .target(name: "RingletProxy", dependencies: ["RingletPolicy", "RingletSystem", "CRingletShim"]),
         .target(name: "RingletSandbox", dependencies: ["CSeccomp", "CRingletShim", "RingletSystem", "RingletPolicy", "RingletManifest"]),
+        .target(name: "RingletHooks", dependencies: ["CRingletShim", "RingletSystem", "RingletCrypto"]),
         .target(name: "RingletTerminal", dependencies: ["CRingletShim", "RingletSystem"]),
-        .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem"]),
-        .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletPolicy", "RingletProfile", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem", "RingletHooks"]),
+        .target(name: "RingletCredentials", dependencies: ["RingletSystem", "RingletYAML"]),
+        .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletPolicy", "RingletProfile", "RingletCredentials", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletHooks", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
-        .executableTarget(name: "ringlet-bench", dependencies: ["RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy"]),
+        .executableTarget(name: "ringlet-bench", dependencies: ["CRingletShim", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks"]),
 
         // Build-time: the built-in registry (`registry/`) is compiled into the binary.
         .executableTarget(name: "registry-embedder"),
@@ -55,7 +57,9 @@ let package = Package(
         .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletProxyTests", dependencies: ["RingletProxy", "RingletTestSupport"]),
         .testTarget(name: "RingletSandboxTests", dependencies: ["RingletSandbox", "RingletPolicy", "RingletManifest", "RingletSystem", "RingletTestSupport"]),
+        .testTarget(name: "RingletHooksTests", dependencies: ["RingletHooks", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletTerminalTests", dependencies: ["RingletTerminal", "RingletSystem", "RingletTestSupport"]),
+        .testTarget(name: "RingletCredentialsTests", dependencies: ["RingletCredentials", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletSandbox", "RingletTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -31,6 +31,8 @@ enum PolicyRequest {
         var context: PolicyContext
         var title: String
         var agent: AgentManifest?
+        var provider: ProviderManifest?
+        var profile: ProfileFile?
     }
 
     static func compose(_ invocation: Invocation) throws(CLIError) -> Composition {
@@ -94,6 +96,10 @@ enum PolicyRequest {
                                                    resolver: context.resolver)
                 }
             }
+            if let profile, let url = endpointURL(profile, provider: provider?.manifest, agent: agent?.manifest) {
+                layers.append(ManifestLayers.endpoint(url, variable: api(of: provider?.manifest, for: agent?.manifest)?.baseURLVariable,
+                                                      profile: profile.name))
+            }
             layers.append(try flags(invocation).layer(workingDirectory: cli.workingDirectory, resolver: context.resolver))
         } catch {
             throw .invalidInput(error.description)
@@ -104,7 +110,22 @@ enum PolicyRequest {
             provider.map { "provider \($0.manifest.identity.id) \($0.manifest.identity.version)" },
             "workspace \(context.workspace)",
         ].compactMap { $0 }.joined(separator: ", ")
-        return Composition(policy: PolicyComposer.compose(layers), context: context, title: title, agent: agent?.manifest)
+        return Composition(policy: PolicyComposer.compose(layers), context: context, title: title, agent: agent?.manifest,
+                           provider: provider?.manifest, profile: profile)
+    }
+
+    /// The provider's API in a dialect the agent speaks (the first, in the agent's order).
+    static func api(of provider: ProviderManifest?, for agent: AgentManifest?) -> ProviderManifest.API? {
+        guard let provider else { return nil }
+        guard let families = agent?.apiFamilies, !families.isEmpty else { return provider.apis.first }
+        return families.lazy.compactMap { family in provider.apis.first { $0.family == family } }.first
+    }
+
+    /// A profile's `endpoint:` as a URL: itself when it is one, else the provider's endpoint of that name.
+    static func endpointURL(_ profile: ProfileFile, provider: ProviderManifest?, agent: AgentManifest?) -> String? {
+        guard let endpoint = profile.endpoint else { return nil }
+        if endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") { return endpoint }
+        return api(of: provider, for: agent)?.endpoints.first { $0.name == endpoint }?.url
     }
 
     static func flags(_ invocation: Invocation) -> PolicyFlags {
@@ -123,7 +144,7 @@ enum PolicyRequest {
         return flags
     }
 
-    private static func resolve(_ text: String, kind: ManifestKind, resolver: RegistryResolver, context: CLIContext) throws(CLIError) -> Resolution {
+    static func resolve(_ text: String, kind: ManifestKind, resolver: RegistryResolver, context: CLIContext) throws(CLIError) -> Resolution {
         let reference = try LockCommands.parseReference(text)
         let resolution: Resolution
         do throws(RegistryError) {

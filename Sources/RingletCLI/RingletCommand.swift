@@ -22,6 +22,10 @@ public enum RingletCommand {
                 EggCommands.command,
                 ProxyCommand.command,
                 RunCommand.command,
+                ProfileCommands.command,
+                HooksCommands.command,
+                KeychainCommands.command,
+                ConfigCommands.command,
                 DoctorCommand.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")

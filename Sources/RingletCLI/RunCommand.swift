@@ -1,4 +1,5 @@
 import Glibc
+import RingletHooks
 import RingletManifest
 import RingletProxy
 import RingletSandbox
@@ -44,7 +45,7 @@ enum RunCommand {
         } catch {
             throw .failed("cannot prepare the profile's home: \(error)")
         }
-        let command = [binary] + agent.arguments.defaults + invocation.arguments
+        let command = [binary] + agent.arguments.defaults
         let supervisor = Supervisor()
         // On a terminal the agent gets a pseudo-terminal of its own, whose relay also takes the signals;
         // either way they must be blocked before the proxy starts any thread.
@@ -59,21 +60,28 @@ enum RunCommand {
             }
         }
         if invocation.flag("no-sandbox") {
-            return try runUnsandboxed(command, composition: composition, supervisor: supervisor)
+            return try runUnsandboxed(command + invocation.arguments, composition: composition, supervisor: supervisor)
         }
+        let profileRun = try ProfileRun(composition, agent: agent, context: invocation.context)
         do throws(SandboxError) {
             let limits = ResourceLimits(composition.policy)
             let enforcement = try limits.enforcement(allowDegraded: invocation.flag("allow-degraded"))
             let proxy = try startProxy(composition, context: invocation.context)
             defer { proxy.server.stop() }
             let installation = AgentInstallation(binary: binary, searchPath: searchPath, userHome: composition.context.userHome)
-            let plan = try SandboxPlan(policy: composition.policy, context: composition.context, command: command,
+            // In the sandbox the agent's own permission prompts are skipped: the sandbox is the boundary.
+            let plan = try SandboxPlan(policy: composition.policy, context: composition.context,
+                                       command: command + agent.arguments.unattended + profileRun.arguments + invocation.arguments,
                                        hostEnvironment: Environment.all(), proxied: true, installRoots: installation.roots,
-                                       newSession: !interactive, extraArguments: invocation.all("bwrap-flag"))
+                                       newSession: !interactive, extraArguments: invocation.all("bwrap-flag"),
+                                       runEnvironment: profileRun.environment, fixedFiles: profileRun.fixedFiles)
             for note in plan.notes { Console.warn(note) }
             let placeholders = try plan.createPlaceholders()
             defer { SandboxPlan.removePlaceholders(placeholders) }
-            var settings = SandboxLauncher.Settings(bridge: NetworkBridge { listener in proxy.server.serve(proxy.session, listener: listener) })
+            var listeners = [NetworkBridge.Listener(port: NetworkBridge.proxyPort) { proxy.server.serve(proxy.session, listener: $0) }]
+            if let hooks = profileRun.hooks { listeners.append(.init(port: HookService.port) { hooks.serve($0) }) }
+            defer { profileRun.hooks?.stop() }
+            var settings = SandboxLauncher.Settings(bridge: NetworkBridge(listeners: listeners))
             settings.commandPrefix = enforcement.commandPrefix
             settings.rlimits = enforcement.rlimits
             if case .cgroup = enforcement.mechanism {

@@ -45,6 +45,16 @@ public enum ManifestLayers {
     }
 
     /// `host` or `host:port` of an endpoint URL (the port only when it is not the scheme's default).
+    /// A profile's endpoint (a named endpoint's URL or a custom base URL): its host joins the network
+    /// entries and the URL reaches the agent in the provider's base-URL variable.
+    public static func endpoint(_ url: String, variable: String?, profile: String) -> PolicyLayer {
+        var layer = PolicyLayer(kind: .profile, label: "profile \(profile) endpoint")
+        let origin = RuleOrigin(layer: .profile, label: layer.label)
+        if let pattern = endpointHost(url).flatMap(DomainPattern.init(parsing:)) { layer.network = [.init(pattern: pattern, origin: origin)] }
+        if let variable { layer.environment = [.init(name: variable, value: url, origin: origin)] }
+        return layer
+    }
+
     static func endpointHost(_ url: String) -> String? {
         guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()

@@ -50,4 +50,18 @@ public struct ProfileFile: Sendable {
             throw .invalidFile(error)
         }
     }
+
+    /// `text` with the top-level `field: value` line set (replaced, or added at the end), the rest —
+    /// comments, `sandbox:` — as the user wrote it.
+    public static func setting(_ field: String, to value: String, in text: String) -> String {
+        let line = "\(field): \(YAMLWriter.quote(value))"
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let index = lines.firstIndex(where: { $0.hasPrefix(field + ":") }) {
+            lines[index] = line
+        } else {
+            if lines.last == "" { lines.removeLast() }
+            lines += [line, ""]
+        }
+        return lines.joined(separator: "\n")
+    }
 }

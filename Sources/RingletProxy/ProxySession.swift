@@ -19,6 +19,9 @@ public final class ProxySession: Sendable {
 
     public var patterns: [DomainPattern] { state.withLock { $0.patterns } }
 
+    /// Connections of this session being served now.
+    public var openConnections: Int { state.withLock { $0.open } }
+
     /// Counts a new connection in, or refuses it when the session is at its limit.
     func open(limit: Int) -> Bool {
         state.withLock { state in

@@ -41,9 +41,13 @@ public struct SandboxPlan: Sendable {
     ///   - newSession: detach from the terminal (`--new-session`); off only when the agent's terminal is
     ///     Ringlet's own pseudo-terminal, whose input it may as well type into.
     ///   - extraArguments: `--bwrap-flag` values, added after the generated options.
+    ///   - runEnvironment: variables for this run only (the provider's key among them): set last, and,
+    ///     like every option, passed through `--args FD`, never on a command line.
+    ///   - fixedFiles: host files bound read-only at fixed paths under /run (the hook dispatcher).
     public init(policy: ComposedPolicy, context: PolicyContext, command: [String], hostEnvironment: [String: String],
                 proxied: Bool = false, installRoots: [String] = [], newSession: Bool = true,
-                extraArguments: [String] = []) throws(SandboxError) {
+                extraArguments: [String] = [], runEnvironment: [String: String] = [:],
+                fixedFiles: [(source: String, destination: String)] = []) throws(SandboxError) {
         guard policy.decide(path: "/").canRead else {
             throw .unsupported("a policy without a readable host root (base: none) cannot run yet; add ro:/ or drop base: none")
         }
@@ -55,6 +59,7 @@ public struct SandboxPlan: Sendable {
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--size", String(Self.temporarySize(policy)), "--tmpfs", "/tmp", "--size", String(1 << 26), "--tmpfs", "/run",
         ] + (newSession ? ["--new-session"] : [])
+        for file in fixedFiles { builder.arguments += ["--ro-bind", file.source, file.destination] }
         builder.view.mount("/", from: "/", writable: false)
         for kernel in ["/dev", "/proc", "/tmp", "/run"] { builder.view.mount(kernel, from: nil, writable: true) }
 
@@ -83,6 +88,7 @@ public struct SandboxPlan: Sendable {
         var environment = SandboxPlan.environment(policy: policy, host: hostEnvironment)
         environment["HOME"] = home
         if proxied { for (name, value) in NetworkBridge.environment { environment[name] = value } }
+        environment.merge(runEnvironment) { _, run in run }
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
             builder.arguments += ["--setenv", name, value]
         }

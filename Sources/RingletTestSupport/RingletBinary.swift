@@ -20,7 +20,8 @@ public struct RingletBinary: Sendable {
 
     /// Runs `ringlet ARGUMENTS` in `directory` with `extraEnvironment` added (e.g. `["CI": "true"]`).
     @discardableResult
-    public func run(_ arguments: [String], in directory: String? = nil, environment extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
+    public func run(_ arguments: [String], in directory: String? = nil, environment extraEnvironment: [String: String] = [:],
+                    stdin: String? = nil) throws -> ProcessResult {
         var environment = [
             "RINGLET_HOME": home,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -28,6 +29,6 @@ public struct RingletBinary: Sendable {
             "LANG": "C.UTF-8",
         ]
         environment.merge(extraEnvironment) { _, new in new }
-        return try ProcessRunner.run(path, arguments, in: directory ?? home, environment: environment)
+        return try ProcessRunner.run(path, arguments, in: directory ?? home, environment: environment, stdin: stdin)
     }
 }

@@ -2,6 +2,7 @@
 //   ringlet-bench resolve [ROUNDS]   registry resolution, cold and warm (peer: python3 + PyYAML)
 //   ringlet-bench proxy              the egress proxy against tinyproxy and a direct connection
 //   ringlet-bench startup [ROUNDS]   sandbox start-up, `ringlet run` (peer: bare bwrap; docker run if an engine answers)
+//   ringlet-bench hooks [ROUNDS]     hook dispatch overhead per tool call (target < 10 ms; floor: a ringlet process start)
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -12,7 +13,9 @@ case "proxy":
     ProxyBenchmark.run()
 case "startup":
     StartupBenchmark.measure(rounds: arguments.dropFirst().first.flatMap { Int($0) } ?? 21)
+case "hooks":
+    HookDispatchBenchmark.measure(rounds: arguments.dropFirst().first.flatMap { Int($0) } ?? 51)
 default:
-    print("usage: ringlet-bench resolve [ROUNDS] | ringlet-bench proxy | ringlet-bench startup [ROUNDS]")
+    print("usage: ringlet-bench resolve [ROUNDS] | ringlet-bench proxy | ringlet-bench startup [ROUNDS] | ringlet-bench hooks [ROUNDS]")
     exit(2)
 }

@@ -196,7 +196,7 @@ import Testing
     @Test func anAgentInstalledUnderTmpRunsAndItsHookWiringIsReadOnly() throws {
         let world = try World()
         let prefix = try world.workspace.folder("npm-prefix")
-        let cli = try TemporaryDirectory.write("#!/bin/sh\nexec /bin/sh -c \"$1\"\n", to: prefix + "/lib/node_modules/@anthropic-ai/claude-code/cli.sh")
+        let cli = try TemporaryDirectory.write("#!/bin/sh\nfor last; do :; done\nexec /bin/sh -c \"$last\"\n", to: prefix + "/lib/node_modules/@anthropic-ai/claude-code/cli.sh")
         chmod(cli, 0o755)
         try FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: prefix + "/bin/claude", withDestinationPath: "../lib/node_modules/@anthropic-ai/claude-code/cli.sh")
