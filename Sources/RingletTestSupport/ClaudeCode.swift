@@ -41,7 +41,7 @@ public enum ClaudeCode {
     /// The folder holding Package.swift above the test bundle. Walking up, not a fixed `.build/debug`
     /// shape, because tests run from any scratch path (`--scratch-path .build-claude`) while the fetch
     /// script always writes under `.build`.
-    private static func packageRoot() -> String? {
+    static func packageRoot() -> String? {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var folder = URL(fileURLWithPath: executable).deletingLastPathComponent().standardizedFileURL
         while folder.path != "/" {
