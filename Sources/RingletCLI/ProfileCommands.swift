@@ -11,7 +11,7 @@ import RingletYAML
 enum ProfileCommands {
     static var command: Command {
         Command("profiles", summary: "create, inspect and run profiles (agent, provider, model, workspace, hooks)",
-                subcommands: [create, list, inspect, edit, delete, env, run])
+                subcommands: [create, list, inspect, edit, delete, env, run, templates])
     }
 
     static let keyOptions: [Command.Option] = [
@@ -26,8 +26,10 @@ enum ProfileCommands {
         ~/.local/share/ringlet/homes/NAME, is made with the agent's config folders. --provider may be left
         out for agents that call no model API (shell). The key goes to the credential store (`ringlet
         keychain list`). For agents with hook support the hook wiring is written into the profile's HOME.
+        --template T starts from a built-in template (`ringlet profiles templates`); options win over it.
         """,
         options: [
+            .init("template", value: "T", help: "start from a built-in template (claude-anthropic, …)"),
             .init("agent", value: "REF", help: "the agent (e.g. claude@^2)"),
             .init("provider", value: "REF", help: "the model provider (e.g. anthropic, custom)"),
             .init("model", value: "MODEL", help: "the model the agent is told to use"),
@@ -44,13 +46,25 @@ enum ProfileCommands {
         guard !FileStatus.of(path).exists else {
             throw .failed("profile \(name) exists (\(path)); change it with `ringlet profiles edit \(name)` or delete it first")
         }
-        guard let agentText = invocation.value("agent") else { throw .usage("--agent REF is required", usage: invocation.usage) }
+        var template: ProfileTemplate?
+        if let name = invocation.value("template") { template = try findTemplate(name, invocation) }
+        func field(_ name: String) -> String? {
+            if let given = invocation.value(name) { return given }
+            switch name {
+            case "agent": return template?.agent
+            case "provider": return template?.provider
+            case "model": return template?.model
+            case "endpoint": return template?.endpoint
+            default: return nil
+            }
+        }
+        guard let agentText = field("agent") else { throw .usage("--agent REF (or --template T) is required", usage: invocation.usage) }
         let agent = try resolveAgent(agentText, invocation)
-        let provider = try invocation.value("provider").map { (text) throws(CLIError) in try resolveProvider(text, invocation) }
+        let provider = try field("provider").map { (text) throws(CLIError) in try resolveProvider(text, invocation) }
         if provider == nil && !agent.apiFamilies.isEmpty {
             throw .usage("agent \(agent.identity.id) calls a model API (\(agent.apiFamilies.joined(separator: ", "))): give --provider", usage: invocation.usage)
         }
-        try checkEndpoint(invocation.value("endpoint"), provider: provider, agent: agent, invocation)
+        try checkEndpoint(field("endpoint"), provider: provider, agent: agent, invocation)
         let key = try readKey(invocation)
         let workspace = PolicyRequest.absolute(invocation.value("workspace") ?? invocation.context.workingDirectory,
                                                from: invocation.context.workingDirectory)
@@ -60,10 +74,9 @@ enum ProfileCommands {
         let egg = invocation.value("egg").map { PolicyRequest.absolute($0, from: invocation.context.workingDirectory) }
         var text = "# Ringlet profile; `ringlet profiles edit \(name)` changes it, `ringlet sandbox explain --profile \(name)` shows its policy.\n"
         text += "agent: \(YAMLWriter.quote(agentText))\n"
-        if let provider = invocation.value("provider") { text += "provider: \(YAMLWriter.quote(provider))\n" }
-        for (field, value) in [("model", invocation.value("model")), ("endpoint", invocation.value("endpoint")),
-                               ("workspace", workspace), ("egg", egg)] {
-            if let value { text += "\(field): \(YAMLWriter.quote(value))\n" }
+        if let provider = field("provider") { text += "provider: \(YAMLWriter.quote(provider))\n" }
+        for (name, value) in [("model", field("model")), ("endpoint", field("endpoint")), ("workspace", workspace), ("egg", egg)] {
+            if let value { text += "\(name): \(YAMLWriter.quote(value))\n" }
         }
         let home = invocation.context.directories.data + "/homes/" + name
         do throws(SystemError) {
@@ -222,7 +235,36 @@ enum ProfileCommands {
         return try RunCommand.command.action!(forwarded)
     }
 
+    static let templates = Command("templates", summary: "the built-in profile templates", options: [Command.jsonOption]) { (invocation) throws(CLIError) in
+        let all = try allTemplates()
+        struct Row: Encodable { var name: String, description: String, agent: String, provider: String?, model: String? }
+        if invocation.json {
+            try JSONOutput.print(all.map { Row(name: $0.name, description: $0.description, agent: $0.agent, provider: $0.provider, model: $0.model) })
+            return .success
+        }
+        var table = TextTable(["TEMPLATE", "AGENT", "PROVIDER", "MODEL", "DESCRIPTION"])
+        for template in all { table.add([template.name, template.agent, template.provider ?? "-", template.model ?? "-", template.description]) }
+        Console.out(table.text)
+        return .success
+    }
+
     // MARK: Shared
+
+    static func allTemplates() throws(CLIError) -> [ProfileTemplate] {
+        do throws(YAMLError) {
+            return try ProfileTemplate.all()
+        } catch {
+            throw .failed("a built-in profile template is broken: \(error)")
+        }
+    }
+
+    static func findTemplate(_ name: String, _ invocation: Invocation) throws(CLIError) -> ProfileTemplate {
+        let all = try allTemplates()
+        guard let template = all.first(where: { $0.name == name }) else {
+            throw .usage("no template \(name); there are: \(all.map(\.name).joined(separator: ", "))", usage: invocation.usage)
+        }
+        return template
+    }
 
     static func names(_ context: CLIContext) -> [String] {
         let folder = context.directories.config + "/profiles"
@@ -252,7 +294,12 @@ enum ProfileCommands {
 
     /// A named endpoint must be the provider's; a URL needs a provider whose API takes a base URL.
     static func checkEndpoint(_ endpoint: String?, provider: ProviderManifest?, agent: AgentManifest, _ invocation: Invocation) throws(CLIError) {
-        guard let endpoint else { return }
+        guard let endpoint else {
+            if let provider, let api = PolicyRequest.api(of: provider, for: agent), api.endpoints.isEmpty {
+                throw .usage("provider \(provider.identity.id) has no endpoint of its own: give --endpoint URL", usage: invocation.usage)
+            }
+            return
+        }
         guard let provider, let api = PolicyRequest.api(of: provider, for: agent) else {
             throw .usage("--endpoint needs a provider", usage: invocation.usage)
         }

@@ -1,14 +1,15 @@
-// Build-time tool: writes a Swift file that holds every file of the built-in registry, so the `ringlet`
-// binary carries its registry with it and needs nothing installed beside it.
+// Build-time tool: writes a Swift file that holds every YAML file of a folder (the built-in registry,
+// the profile templates), so the `ringlet` binary carries them and needs nothing installed beside it.
 import Foundation
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3 else {
-    FileHandle.standardError.write(Data("usage: registry-embedder REGISTRY_DIR OUTPUT.swift\n".utf8))
+guard arguments.count == 4 else {
+    FileHandle.standardError.write(Data("usage: registry-embedder FOLDER OUTPUT.swift TYPE_NAME\n".utf8))
     exit(2)
 }
 let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL
 let output = URL(fileURLWithPath: arguments[2])
+let typeName = arguments[3]
 
 var paths: [String] = []
 let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
@@ -36,8 +37,8 @@ func literal(_ text: String) -> String {
     return result + "\""
 }
 
-var source = "// Generated from registry/ by registry-embedder at build time; not checked in.\n"
-source += "enum BuiltinRegistryFiles {\n    static let files: [(path: String, text: String)] = [\n"
+var source = "// Generated from \(root.lastPathComponent)/ by registry-embedder at build time; not checked in.\n"
+source += "enum \(typeName) {\n    static let files: [(path: String, text: String)] = [\n"
 for path in paths {
     let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
     source += "        (\(literal(path)), \(literal(text))),\n"

@@ -146,4 +146,28 @@ import Testing
         #expect(log.count == 2 && log[0].contains("\"verdict\":\"deny\"") && log[1].contains("\"verdict\":\"allow\""), "\(log)")
         #expect(!log.joined().contains(Self.key))
     }
+
+    @Test func everyTemplateMakesAProfile() throws {
+        let listing = try ringlet(["profiles", "templates", "--json"])
+        let templates = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]])
+        #expect(templates.count >= 6, "\(listing)")
+        for template in templates {
+            let name = try #require(template["name"] as? String)
+            let endpoint = template["provider"] as? String == "custom" ? ["--endpoint", "http://127.0.0.1:8080"] : []
+            let created = try ringlet(["profiles", "create", "from-" + name, "--template", name, "--api-key-env", "TEST_KEY"] + endpoint,
+                                      environment: ["TEST_KEY": "k"])
+            #expect(created.status == 0, "\(name): \(created)")
+        }
+    }
+
+    @Test func optionsWinOverTheTemplate() throws {
+        let created = try ringlet(["profiles", "create", "work", "--template", "claude-anthropic", "--model", "opus", "--api-key-stdin"], stdin: "k\n")
+        #expect(created.status == 0, "\(created)")
+        let text = try String(contentsOfFile: profiles + "/work.yaml", encoding: .utf8)
+        #expect(text.contains("agent: claude@^2") && text.contains("provider: anthropic") && text.contains("model: opus"), "\(text)")
+        let unknown = try ringlet(["profiles", "create", "other", "--template", "nope"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no template nope; there are: "), "\(unknown)")
+        let custom = try ringlet(["profiles", "create", "gateway", "--template", "claude-custom"])
+        #expect(custom.status == 2 && custom.stderr.contains("give --endpoint URL"), "\(custom)")
+    }
 }
