@@ -59,10 +59,11 @@ enum RunCommand {
                 if !(ownGroup && (signal == SIGINT || signal == SIGQUIT)) { supervisor.stop(with: signal) }
             }
         }
-        if invocation.flag("no-sandbox") {
-            return try runUnsandboxed(command + invocation.arguments, composition: composition, supervisor: supervisor)
-        }
         let profileRun = try ProfileRun(composition, agent: agent, context: invocation.context)
+        if invocation.flag("no-sandbox") {
+            return try runUnsandboxed(command + profileRun.arguments + invocation.arguments, composition: composition,
+                                      profileRun: profileRun, supervisor: supervisor)
+        }
         do throws(SandboxError) {
             let limits = ResourceLimits(composition.policy)
             let enforcement = try limits.enforcement(allowDegraded: invocation.flag("allow-degraded"))
@@ -118,14 +119,29 @@ enum RunCommand {
         }
     }
 
-    /// `--no-sandbox`: the agent as the user would start it, with the profile's HOME and nothing else changed.
-    static func runUnsandboxed(_ command: [String], composition: PolicyRequest.Composition, supervisor: Supervisor) throws(CLIError) -> ExitCode {
+    /// `--no-sandbox`: the agent as the user would start it, with the profile's HOME, key and model, and
+    /// its hooks still judged — by a hook service on the host's loopback, whose port and the host's ringlet
+    /// the wiring finds through RINGLET_HOOKS_PORT and RINGLET_DISPATCHER.
+    static func runUnsandboxed(_ command: [String], composition: PolicyRequest.Composition, profileRun: ProfileRun,
+                               supervisor: Supervisor) throws(CLIError) -> ExitCode {
         Console.err("""
             ringlet: WARNING: --no-sandbox: \(composition.title) runs with your full rights, every file you can \
             reach and an unfiltered network; no policy, limit or proxy applies
             """)
         var environment = Environment.all()
         environment["HOME"] = composition.context.profileHome
+        environment.merge(profileRun.environment) { _, run in run }
+        if let hooks = profileRun.hooks {
+            do throws(HookError) {
+                let (listener, port) = try HookService.listenOnLoopback()
+                hooks.serve(listener)
+                environment["RINGLET_HOOKS_PORT"] = String(port)
+            } catch {
+                throw .failed("cannot start the hook service: \(error)")
+            }
+            environment["RINGLET_DISPATCHER"] = FileStatus.realPath("/proc/self/exe") ?? CommandLine.arguments[0]
+        }
+        defer { profileRun.hooks?.stop() }
         var process = Subprocess(command[0], Array(command.dropFirst()), workingDirectory: composition.context.workspace,
                                  environment: environment)
         process.capturesOutput = false

@@ -44,7 +44,8 @@ import Testing
         #expect(mode == 0o600)
         // The profile's own HOME, with the agent's config folder and the hook wiring.
         let settings = try String(contentsOfFile: workspace.home + "/data/homes/work/.claude/settings.json", encoding: .utf8)
-        #expect(settings.contains("\"PreToolUse\"") && settings.contains("/run/ringlet/bin/ringlet hooks dispatch --profile work || exit 2"))
+        #expect(settings.contains("\"PreToolUse\"") && settings.contains(#"\"${RINGLET_DISPATCHER:-/run/ringlet/bin/ringlet}\" hooks dispatch --profile work || exit 2"#),
+                "\(settings)")
     }
 
     @Test func anAgentWithoutAModelAPINeedsNoProvider() throws {
@@ -169,5 +170,19 @@ import Testing
         #expect(unknown.status == 2 && unknown.stderr.contains("no template nope; there are: "), "\(unknown)")
         let custom = try ringlet(["profiles", "create", "gateway", "--template", "claude-custom"])
         #expect(custom.status == 2 && custom.stderr.contains("give --endpoint URL"), "\(custom)")
+    }
+
+    /// Without the sandbox the wiring finds the host's ringlet and a hook service on the host's loopback.
+    @Test func aRunWithoutTheSandboxStillJudgesHooks() throws {
+        let prefix = try workspace.folder("npm-prefix")
+        let cli = try TemporaryDirectory.write("#!/bin/sh\nfor last; do :; done\nexec /bin/sh -c \"$last\"\n", to: prefix + "/bin/claude")
+        chmod(cli, 0o755)
+        #expect(try createClaude().status == 0)
+        #expect(try ringlet(["hooks", "add", "work", "--on", "pre-tool-use", "--name", "no-rm",
+                             "--shell", "if echo \"$RINGLET_TOOL_INPUT\" | grep -q 'rm -rf'; then echo 'no rm -rf here' >&2; exit 1; fi"]).status == 0)
+        let script = #"echo '{"tool_name":"Bash","tool_input":{"command":"rm -rf /"}}' | "${RINGLET_DISPATCHER:-/run/ringlet/bin/ringlet}" hooks dispatch --profile work || echo "denied $?""#
+        let result = try ringlet(["profiles", "run", "work", "--no-sandbox", "--", script], environment: ["PATH": prefix + "/bin:/usr/bin:/bin"])
+        #expect(result.stdout == "denied 2\n", "\(result)")
+        #expect(result.stderr.contains("WARNING: --no-sandbox") && result.stderr.contains("no-rm: no rm -rf here"), "\(result)")
     }
 }
