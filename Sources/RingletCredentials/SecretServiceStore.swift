@@ -35,8 +35,7 @@ public struct SecretServiceStore: CredentialStore {
 
     /// Why the Secret Service cannot be used here, or nil when it answers.
     public func unavailability() -> String? {
-        guard tool != nil else { return "secret-tool is not installed (Debian: apt install libsecret-tools)" }
-        guard busAddress != nil else { return "DBUS_SESSION_BUS_ADDRESS is not set, so there is no session bus to find a keyring on" }
+        if let missing { return missing }
         do throws(CredentialError) {
             let probe = try run(["search", "application", "ringlet-availability-probe"], operation: "search the keyring", timeout: .seconds(10))
             guard probe.status == 0 else { return "secret-tool could not search the keyring: \(reason(probe))" }
@@ -44,6 +43,13 @@ public struct SecretServiceStore: CredentialStore {
         } catch {
             return error.description
         }
+    }
+
+    /// What this machine lacks for the Secret Service, before asking it anything.
+    private var missing: String? {
+        if tool == nil { return "secret-tool is not installed (Debian: apt install libsecret-tools)" }
+        if busAddress == nil { return "DBUS_SESSION_BUS_ADDRESS is not set, so there is no session bus to find a keyring on" }
+        return nil
     }
 
     public func read(_ key: CredentialKey) throws(CredentialError) -> String? {
@@ -111,7 +117,7 @@ public struct SecretServiceStore: CredentialStore {
 
     /// Runs secret-tool on the session bus, with `input` on its standard input.
     private func run(_ arguments: [String], input: String? = nil, operation: String, timeout: Duration? = nil) throws(CredentialError) -> Subprocess.Result {
-        guard let tool, let busAddress else { throw .secretServiceUnavailable(unavailability() ?? "secret-tool or the session bus is missing") }
+        guard let tool, let busAddress else { throw .secretServiceUnavailable(missing ?? "") }
         let timeout = timeout ?? self.timeout
         var process = Subprocess(tool, arguments, environment: ["DBUS_SESSION_BUS_ADDRESS": busAddress], outputLimit: 4 << 20, timeout: timeout)
         if let input {
