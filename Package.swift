@@ -37,9 +37,10 @@ let package = Package(
         .target(name: "RingletProfile", dependencies: ["RingletManifest", "RingletYAML", "RingletSystem", "RingletHooks"],
                 plugins: ["EmbedBuiltinRegistry"]),
         .target(name: "RingletCredentials", dependencies: ["RingletSystem", "RingletYAML"]),
-        .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletPolicy", "RingletProfile", "RingletCredentials", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletHooks", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletAudit", dependencies: ["CSQLite", "RingletSystem", "RingletCrypto"]),
+        .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletAudit", "RingletPolicy", "RingletProfile", "RingletCredentials", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletHooks", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
-        .executableTarget(name: "ringlet-bench", dependencies: ["CRingletShim", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks"]),
+        .executableTarget(name: "ringlet-bench", dependencies: ["CRingletShim", "RingletAudit", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks"]),
 
         // Build-time: the built-in registry (`registry/`) is compiled into the binary.
         .executableTarget(name: "registry-embedder"),
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "RingletHooksTests", dependencies: ["RingletHooks", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletTerminalTests", dependencies: ["RingletTerminal", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletCredentialsTests", dependencies: ["RingletCredentials", "RingletSystem", "RingletTestSupport"]),
+        .testTarget(name: "RingletAuditTests", dependencies: ["RingletAudit", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletCLITests", dependencies: ["ringlet", "RingletSandbox", "RingletTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

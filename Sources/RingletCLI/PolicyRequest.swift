@@ -33,6 +33,8 @@ enum PolicyRequest {
         var agent: AgentManifest?
         var provider: ProviderManifest?
         var profile: ProfileFile?
+        /// "agent"/"provider" → the sha256 of the manifest file that resolved, for the audit log.
+        var manifestDigests: [String: String] = [:]
     }
 
     static func compose(_ invocation: Invocation) throws(CLIError) -> Composition {
@@ -60,15 +62,18 @@ enum PolicyRequest {
         let resolver = RegistryResolver(registries)
         var agent: (manifest: AgentManifest, file: String)?
         var provider: (manifest: ProviderManifest, file: String)?
+        var digests: [String: String] = [:]
         if let text = invocation.value("agent") ?? profile?.agent {
             let resolution = try resolve(text, kind: .agent, resolver: resolver, context: cli)
             guard case .agent(let manifest) = resolution.manifest.manifest else { throw .failed("\(text) is not an agent") }
             agent = (manifest, "\(resolution.registry.name):\(resolution.manifest.path)")
+            digests["agent"] = resolution.manifest.sha256.hex
         }
         if let text = invocation.value("provider") ?? profile?.provider {
             let resolution = try resolve(text, kind: .provider, resolver: resolver, context: cli)
             guard case .provider(let manifest) = resolution.manifest.manifest else { throw .failed("\(text) is not a provider") }
             provider = (manifest, "\(resolution.registry.name):\(resolution.manifest.path)")
+            digests["provider"] = resolution.manifest.sha256.hex
         }
         let home = profile?.name ?? agent?.manifest.identity.id ?? "default"
         let context = PolicyContext(workspace: workspace, profileHome: cli.directories.data + "/homes/" + home, userHome: userHome,
@@ -111,7 +116,7 @@ enum PolicyRequest {
             "workspace \(context.workspace)",
         ].compactMap { $0 }.joined(separator: ", ")
         return Composition(policy: PolicyComposer.compose(layers), context: context, title: title, agent: agent?.manifest,
-                           provider: provider?.manifest, profile: profile)
+                           provider: provider?.manifest, profile: profile, manifestDigests: digests)
     }
 
     /// The provider's API in a dialect the agent speaks (the first, in the agent's order).

@@ -15,7 +15,7 @@ struct ProfileRun {
     /// The ringlet binary at the dispatcher's fixed path inside the sandbox.
     var fixedFiles: [(source: String, destination: String)] = []
 
-    init(_ composition: PolicyRequest.Composition, agent: AgentManifest, context: CLIContext) throws(CLIError) {
+    init(_ composition: PolicyRequest.Composition, agent: AgentManifest, context: CLIContext, audit: RunAudit) throws(CLIError) {
         guard let profile = composition.profile else { return }
         if let model = profile.model {
             arguments = agent.arguments.model.map { $0.replacing("{model}", with: model) }
@@ -29,7 +29,7 @@ struct ProfileRun {
             }
         }
         guard agent.hookAdapter == .claudeSettings else { return }
-        let session = "run-\(getpid())"
+        let session = audit.session
         let definitions: [HookDefinition]
         do throws(ProfileError) {
             definitions = try ProfileHooks.load(profile: profile.name, configDirectory: context.directories.config).hooks
@@ -40,7 +40,9 @@ struct ProfileRun {
             // Rewritten at every run: the wiring is Ringlet's, whatever happened to the file meanwhile.
             try ClaudeHookWiring.write(profile: profile.name, home: composition.context.profileHome)
             try Directory.create(context.directories.state, mode: 0o700)
-            let log = try HookDecisionLog(path: context.directories.state + "/hooks.jsonl")
+            let log = try HookDecisionLog(path: context.directories.state + "/hooks.jsonl") { event, verdict, digest in
+                audit.hookDecision(event, verdict, inputDigest: digest)
+            }
             hooks = HookService(runner: HookRunner(hooks: definitions, profile: profile.name, session: session,
                                                    workspace: composition.context.workspace), log: log)
         } catch {

@@ -26,6 +26,7 @@ public enum RingletCommand {
                 HooksCommands.command,
                 KeychainCommands.command,
                 ConfigCommands.command,
+                AuditCommands.command,
                 DoctorCommand.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")

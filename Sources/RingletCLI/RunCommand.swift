@@ -25,6 +25,7 @@ enum RunCommand {
             .init("no-sandbox", help: "run the agent directly on the host, with your rights and network (warned)"),
             .init("bwrap-flag", value: "ARG", repeats: true, help: "add ARG to bubblewrap's generated arguments"),
             .init("allow-degraded", help: "run even when a limit cannot be enforced here (printed as DEGRADED)"),
+            RunAudit.option,
         ],
         arguments: [.init("ARGS", optional: true, variadic: true, help: "arguments for the agent (after --)")]
     ) { (invocation) throws(CLIError) in
@@ -59,15 +60,20 @@ enum RunCommand {
                 if !(ownGroup && (signal == SIGINT || signal == SIGQUIT)) { supervisor.stop(with: signal) }
             }
         }
-        let profileRun = try ProfileRun(composition, agent: agent, context: invocation.context)
+        let audit = try RunAudit(invocation, composition: composition, session: "run-\(getpid())")
+        let profileRun = try ProfileRun(composition, agent: agent, context: invocation.context, audit: audit)
         if invocation.flag("no-sandbox") {
-            return try runUnsandboxed(command + profileRun.arguments + invocation.arguments, composition: composition,
-                                      profileRun: profileRun, supervisor: supervisor)
+            audit.launch(composition, mode: "no-sandbox", limits: "none")
+            audit.record("no-sandbox", ["warning": "the agent ran on the host without policy, limits or proxy"])
+            let status = try runUnsandboxed(command + profileRun.arguments + invocation.arguments, composition: composition,
+                                            profileRun: profileRun, supervisor: supervisor)
+            audit.end(status: status.rawValue)
+            return status
         }
         do throws(SandboxError) {
             let limits = ResourceLimits(composition.policy)
             let enforcement = try limits.enforcement(allowDegraded: invocation.flag("allow-degraded"))
-            let proxy = try startProxy(composition, context: invocation.context)
+            let proxy = try startProxy(composition, context: invocation.context, audit: audit)
             defer { proxy.server.stop() }
             let installation = AgentInstallation(binary: binary, searchPath: searchPath, userHome: composition.context.userHome)
             // In the sandbox the agent's own permission prompts are skipped: the sandbox is the boundary.
@@ -91,6 +97,8 @@ enum RunCommand {
             defer { settings.cgroup?.remove() }
             let network = composition.policy.network.map(\.pattern.description)
             Console.err("ringlet: \(composition.title); network: \(network.isEmpty ? "none" : network.joined(separator: " ")) through the proxy; limits: \(enforcement.summary)")
+            audit.launch(composition, mode: "bwrap", limits: enforcement.summary)
+            if !enforcement.degraded.isEmpty { audit.record("degraded", ["not_enforced": enforcement.degraded.joined(separator: "; ")]) }
             let session = interactive ? try terminalSession(settings: &settings, supervisor: supervisor) : nil
             defer { session?.finish() }
             let status = try SandboxLauncher.run(plan, settings: settings) { pid in supervisor.started(pid) }
@@ -98,10 +106,16 @@ enum RunCommand {
             if settings.cgroup?.memoryLimitWasHit == true {
                 Console.err("ringlet: the sandbox reached its memory limit; the kernel stopped what went over it")
             }
+            audit.end(status: status)
             return ExitCode(rawValue: status)
         } catch {
             // Stopped while starting: the sandbox was killed on purpose, not broken.
-            if let signal = supervisor.stopSignal { return ExitCode(rawValue: 128 + signal) }
+            if let signal = supervisor.stopSignal {
+                audit.end(status: 128 + signal)
+                return ExitCode(rawValue: 128 + signal)
+            }
+            audit.record("session", ["event": "failed", "error": error.description])
+            audit.log.flush()
             throw .failed(error.description)
         }
     }
@@ -156,11 +170,12 @@ enum RunCommand {
 
     /// This run's egress proxy: a session allowing the policy's network entries, logging decisions to the
     /// state folder. Its listener comes later, from inside the sandbox (`NetworkBridge`).
-    static func startProxy(_ composition: PolicyRequest.Composition, context: CLIContext) throws(SandboxError) -> (server: ProxyServer, session: ProxySession) {
+    static func startProxy(_ composition: PolicyRequest.Composition, context: CLIContext,
+                           audit: RunAudit) throws(SandboxError) -> (server: ProxyServer, session: ProxySession) {
         let log: DecisionLog
         do throws(SystemError) {
             try Directory.create(context.directories.state, mode: 0o700)
-            log = try DecisionLog(path: context.directories.state + "/proxy.jsonl")
+            log = try DecisionLog(path: context.directories.state + "/proxy.jsonl") { audit.proxyDecision($0) }
         } catch {
             throw .launch("cannot open the proxy's decision log: \(error)")
         }

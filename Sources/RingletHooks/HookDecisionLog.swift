@@ -25,9 +25,12 @@ public final class HookDecisionLog: Sendable {
     }
 
     private let file: AppendOnlyFile
+    /// Where else each decision goes: the audit log, when the run keeps one.
+    private let sink: (@Sendable (ToolEvent, HookVerdict, _ inputDigest: String) -> Void)?
 
-    public init(path: String) throws(SystemError) {
+    public init(path: String, sink: (@Sendable (ToolEvent, HookVerdict, _ inputDigest: String) -> Void)? = nil) throws(SystemError) {
         file = try AppendOnlyFile(path: path)
+        self.sink = sink
     }
 
     public func record(_ event: ToolEvent, _ verdict: HookVerdict, runner: HookRunner) {
@@ -38,6 +41,7 @@ public final class HookDecisionLog: Sendable {
                         input_preview: String(decoding: Array(event.toolInput.utf8.prefix(1024)), as: UTF8.self),
                         verdict: verdict.allowed ? "allow" : "deny", reason: verdict.reason, hooks: verdict.outcomes,
                         milliseconds: verdict.outcomes.reduce(0) { $0 + $1.milliseconds })
+        sink?(event, verdict, line.input_sha256)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(line) else { return }

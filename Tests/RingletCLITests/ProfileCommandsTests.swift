@@ -146,6 +146,17 @@ import Testing
         let log = try String(contentsOfFile: workspace.home + "/state/hooks.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(log.count == 2 && log[0].contains("\"verdict\":\"deny\"") && log[1].contains("\"verdict\":\"allow\""), "\(log)")
         #expect(!log.joined().contains(Self.key))
+
+        // The audit log has the launch, both decisions and the end, chained, and no key.
+        let audit = try ringlet(["audit", "export"])
+        let types = audit.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["type"] as? String
+        }
+        #expect(types == ["launch", "hook", "hook", "session"], "\(audit)")
+        #expect(!audit.stdout.contains(Self.key))
+        let denied = try ringlet(["audit", "query", "--type", "hook", "--verdict", "deny", "--json"])
+        #expect(denied.stdout.split(separator: "\n").count == 1 && denied.stdout.contains("rm -rf /"), "\(denied)")
+        #expect(try ringlet(["audit", "verify"]).status == 0)
     }
 
     @Test func everyTemplateMakesAProfile() throws {
@@ -184,5 +195,7 @@ import Testing
         let result = try ringlet(["profiles", "run", "work", "--no-sandbox", "--", script], environment: ["PATH": prefix + "/bin:/usr/bin:/bin"])
         #expect(result.stdout == "denied 2\n", "\(result)")
         #expect(result.stderr.contains("WARNING: --no-sandbox") && result.stderr.contains("no-rm: no rm -rf here"), "\(result)")
+        let audited = try ringlet(["audit", "query", "--type", "no-sandbox", "--json"])
+        #expect(audited.stdout.split(separator: "\n").count == 1 && audited.stdout.contains("\"profile\":\"work\""), "\(audited)")
     }
 }
