@@ -5,13 +5,8 @@ import RingletSystem
 public enum HookClient {
     /// Asks the service on 127.0.0.1:`port`; (allowed, reason).
     public static func ask(_ event: [UInt8], port: UInt16 = HookService.port) throws(HookError) -> (allowed: Bool, reason: String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .unreachable("socket: \(SystemError.text(errno))") }
-        let connection = FileDescriptor(adopting: fd)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        guard let (connection, fd) = HookService.loopbackSocket() else { throw .unreachable("socket: \(SystemError.text(errno))") }
+        var address = HookService.loopback(port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

@@ -53,13 +53,8 @@ public final class HookService: Sendable {
     /// A listener on 127.0.0.1 (`port` 0: any free one) and the port it got, for a service outside a
     /// sandbox (a run without one, a benchmark, a test).
     public static func listenOnLoopback(port: UInt16 = 0) throws(HookError) -> (listener: FileDescriptor, port: UInt16) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .io("socket: \(SystemError.text(errno))") }
-        let listener = FileDescriptor(adopting: fd)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        guard let (listener, fd) = Self.loopbackSocket() else { throw .io("socket: \(SystemError.text(errno))") }
+        var address = Self.loopback(port)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
@@ -69,6 +64,21 @@ public final class HookService: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return (listener, UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A TCP socket (close-on-exec) and its raw number for the calls that take one; nil with errno set.
+    static func loopbackSocket() -> (FileDescriptor, Int32)? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        return fd >= 0 ? (FileDescriptor(adopting: fd), fd) : nil
+    }
+
+    /// 127.0.0.1:`port`.
+    static func loopback(_ port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        return address
     }
 
     /// Stops accepting; a call being judged finishes.
