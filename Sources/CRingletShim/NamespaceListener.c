@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 #include "ringlet_namespace_listener.h"
@@ -26,7 +27,15 @@ static int listen_inside(int user, int net, unsigned short port) {
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 128) != 0) return -errno;
+    /* bwrap's child brings `lo` up while it sets up, racing its report of the child's pid: until then
+       127.0.0.1 cannot be bound (EADDRNOTAVAIL). Wait for it, boundedly (5 s). */
+    struct timespec pause = { .tv_sec = 0, .tv_nsec = 2000000 };
+    int tries = 0;
+    while (bind(listener, (struct sockaddr *)&address, sizeof address) != 0) {
+        if (errno != EADDRNOTAVAIL || ++tries > 2500) return -errno;
+        nanosleep(&pause, NULL);
+    }
+    if (listen(listener, 128) != 0) return -errno;
     return listener;
 }
 

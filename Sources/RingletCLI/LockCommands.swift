@@ -53,12 +53,14 @@ enum LockCommands {
         }
         let lockfile = Lockfile(pins: pins)
         let path = existingPath ?? context.workingDirectory + "/" + Lockfile.fileName
+        let audit = try AuditTrail.open(context)
         do throws(RegistryError) { try lockfile.save(to: path) } catch { throw .registry(error) }
         var table = TextTable(["KIND", "REF", "ID", "VERSION", "REGISTRY", "REVISION"])
         for pin in lockfile.pins {
             table.add([pin.kind.rawValue, pin.reference, pin.id, pin.version.description, pin.registry, RegistryCommands.shortRevision(pin.revision)])
         }
         Console.out("wrote \(path)\n\n" + table.text)
+        AuditTrail.record(audit, "registry", ["action": "lock", "lockfile": path, "pins": lockfile.pins.map { "\($0.id)@\($0.version)" }.joined(separator: ",")])
         return .success
     }
 

@@ -46,6 +46,7 @@ enum RegistryCommands {
         }
         let entry = RegistryConfiguration.Entry(name: name, source: source,
                                                 priority: try invocation.integer("priority") ?? RegistryConfiguration.defaultPriority)
+        let audit = try AuditTrail.open(context)
         if case .directory(let path) = source {
             let scan = RegistryScan(.directory(path, label: path))
             guard scan.metadata != nil else { throw .failed(scan.problems.first ?? "\(path) is not a registry") }
@@ -68,6 +69,7 @@ enum RegistryCommands {
         let opened = try context.openRegistries().registries.first { $0.name == name }
         let count = opened?.tree.map { RegistryScan($0).manifests.count } ?? 0
         Console.out("added registry '\(name)' (\(source), priority \(entry.priority)) at revision \(opened?.revision ?? "?"): \(count) manifests")
+        AuditTrail.record(audit, "registry", ["action": "add", "registry": name, "source": "\(source)", "revision": opened?.revision ?? "?"])
         return .success
     }
 
@@ -127,6 +129,7 @@ enum RegistryCommands {
             }
         }
         var failed = 0
+        let audit = try AuditTrail.open(context)
         for entry in entries {
             if case .directory = entry.source {
                 Console.out("\(entry.name): a folder, read in place; nothing to fetch")
@@ -140,6 +143,7 @@ enum RegistryCommands {
                     Console.out("\(entry.name): up to date at \(shortRevision(after))")
                 } else {
                     Console.out("\(entry.name): \(before.map(shortRevision) ?? "(none)") -> \(shortRevision(after))")
+                    AuditTrail.record(audit, "registry", ["action": "update", "registry": entry.name, "from": before ?? "", "to": after])
                 }
             } catch {
                 let kept = before.map { "; \(entry.name) stays at \(shortRevision($0))" } ?? ""

@@ -18,13 +18,8 @@ struct RunAudit: Sendable {
 
     /// Opens the log now, so an unwritable path or a full disk stops the run before it starts.
     init(_ invocation: Invocation, composition: PolicyRequest.Composition, session: String) throws(CLIError) {
-        let path = invocation.value("audit-log").map { PolicyRequest.absolute($0, from: invocation.context.workingDirectory) }
-            ?? invocation.context.directories.state + "/audit.db"
-        do throws(AuditError) {
-            log = try AuditLog.open(path: path)
-        } catch {
-            throw .failed(error.description)
-        }
+        log = try AuditTrail.open(invocation.context,
+                                  path: invocation.value("audit-log").map { PolicyRequest.absolute($0, from: invocation.context.workingDirectory) })
         profile = composition.profile?.name
         self.session = session
     }
