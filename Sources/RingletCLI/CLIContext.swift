@@ -81,7 +81,7 @@ enum Console {
     }
 
     /// Unbuffered writes, so stdout and stderr interleave in order and nothing is lost on exit.
-    private static func write(_ text: String, to descriptor: Int32) {
+    static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)
         if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
         var offset = 0

@@ -27,6 +27,7 @@ public enum RingletCommand {
                 KeychainCommands.command,
                 ConfigCommands.command,
                 AuditCommands.command,
+                SessionsCommands.command,
                 DoctorCommand.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")

@@ -99,7 +99,9 @@ enum RunCommand {
             Console.err("ringlet: \(composition.title); network: \(network.isEmpty ? "none" : network.joined(separator: " ")) through the proxy; limits: \(enforcement.summary)")
             audit.launch(composition, mode: "bwrap", limits: enforcement.summary)
             if !enforcement.degraded.isEmpty { audit.record("degraded", ["not_enforced": enforcement.degraded.joined(separator: "; ")]) }
-            let session = interactive ? try terminalSession(settings: &settings, supervisor: supervisor) : nil
+            let recording = invocation.context.directories.state + "/recordings/\(audit.session).cast"
+            let session = interactive ? try terminalSession(settings: &settings, supervisor: supervisor, recording: recording,
+                                                            command: (command + invocation.arguments).joined(separator: " ")) : nil
             defer { session?.finish() }
             let status = try SandboxLauncher.run(plan, settings: settings) { pid in supervisor.started(pid) }
             session?.finish()
@@ -120,11 +122,15 @@ enum RunCommand {
         }
     }
 
-    /// The agent's own pseudo-terminal, sized like this one, relayed (raw) until the run ends.
-    static func terminalSession(settings: inout SandboxLauncher.Settings, supervisor: Supervisor) throws(SandboxError) -> TerminalSession {
+    /// The agent's own pseudo-terminal, sized like this one, relayed (raw) and recorded until the run ends.
+    static func terminalSession(settings: inout SandboxLauncher.Settings, supervisor: Supervisor, recording: String,
+                                command: String) throws(SandboxError) -> TerminalSession {
         do throws(TerminalError) {
-            let terminal = try PseudoTerminal.open(size: WindowSize.of(0))
-            let session = TerminalSession(terminal: terminal)
+            let size = WindowSize.of(0)
+            let terminal = try PseudoTerminal.open(size: size)
+            let recorder = try AsciicastRecorder(path: recording, size: size ?? WindowSize(rows: 24, columns: 80), command: command,
+                                                 term: Environment.value("TERM"))
+            let session = TerminalSession(terminal: terminal, recorder: recorder)
             try session.start { signal in supervisor.stop(with: signal) }
             settings.terminal = terminal.replicaPath
             return session

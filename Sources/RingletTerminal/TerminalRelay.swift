@@ -22,6 +22,7 @@ final class TerminalRelay: @unchecked Sendable {
     private let input: Int32
     private let output: Int32
     private let onSignal: @Sendable (Int32) -> Void
+    private let recorder: AsciicastRecorder?
     private let signals: FileDescriptor
     private let wake: (read: FileDescriptor, write: FileDescriptor)
     private let done: (read: FileDescriptor, write: FileDescriptor)
@@ -29,10 +30,12 @@ final class TerminalRelay: @unchecked Sendable {
     /// read and dropped, so the agent never blocks on a full pty.
     private var outputBroken = false
 
-    init(terminal: PseudoTerminal, input: Int32, output: Int32, onSignal: @escaping @Sendable (Int32) -> Void) throws(TerminalError) {
+    init(terminal: PseudoTerminal, input: Int32, output: Int32, recorder: AsciicastRecorder?,
+         onSignal: @escaping @Sendable (Int32) -> Void) throws(TerminalError) {
         self.terminal = terminal
         self.input = input
         self.output = output
+        self.recorder = recorder
         self.onSignal = onSignal
         var mask = TerminalRelay.signalSet([SIGWINCH] + TerminalRelay.forwardedSignals)
         let fd = ringlet_signalfd(&mask)
@@ -115,7 +118,10 @@ final class TerminalRelay: @unchecked Sendable {
             let number = ringlet_signalfd_next(signals.rawValue)
             guard number > 0 else { return }
             if number == SIGWINCH {
-                if let size = WindowSize.of(input) { terminal.resize(size) }
+                if let size = WindowSize.of(input) {
+                    terminal.resize(size)
+                    recorder?.resize(size)
+                }
             } else {
                 onSignal(number)
             }
@@ -158,6 +164,7 @@ final class TerminalRelay: @unchecked Sendable {
     /// All of `bytes` to the output, which may be blocking or not (the user's terminal is shared with
     /// their shell, so its flags are left alone).
     private func writeOutput(_ bytes: ArraySlice<UInt8>) {
+        recorder?.output(bytes)
         var offset = bytes.startIndex
         while offset < bytes.endIndex && !outputBroken {
             let n = bytes[offset...].withUnsafeBytes { write(output, $0.baseAddress, $0.count) }

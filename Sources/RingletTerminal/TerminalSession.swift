@@ -21,12 +21,15 @@ public final class TerminalSession: Sendable {
     private let terminal: PseudoTerminal
     private let input: Int32
     private let output: Int32
+    private let recorder: AsciicastRecorder?
     private let state = Mutex<State>(.ready)
 
-    public init(terminal: PseudoTerminal, input: Int32 = 0, output: Int32 = 1) {
+    /// - Parameter recorder: where the session's output (and resizes) are recorded, if anywhere; closed by `finish()`.
+    public init(terminal: PseudoTerminal, input: Int32 = 0, output: Int32 = 1, recorder: AsciicastRecorder? = nil) {
         self.terminal = terminal
         self.input = input
         self.output = output
+        self.recorder = recorder
     }
 
     /// Blocks SIGWINCH, SIGTERM, SIGHUP, SIGINT and SIGQUIT in the calling thread.
@@ -45,7 +48,7 @@ public final class TerminalSession: Sendable {
     public func start(onSignal: @escaping @Sendable (Int32) -> Void) throws(TerminalError) {
         try state.withLock { (state: inout State) throws(TerminalError) in
             guard case .ready = state else { preconditionFailure("a TerminalSession starts once") }
-            let relay = try TerminalRelay(terminal: terminal, input: input, output: output, onSignal: onSignal)
+            let relay = try TerminalRelay(terminal: terminal, input: input, output: output, recorder: recorder, onSignal: onSignal)
             let mode = isatty(input) == 1 ? try TerminalMode.enterRaw(input) : nil
             if let size = WindowSize.of(input) { terminal.resize(size) }
             do throws(TerminalError) {
@@ -64,6 +67,7 @@ public final class TerminalSession: Sendable {
         state.withLock { state in
             if case .running(let relay, let mode) = state {
                 relay.stop()
+                recorder?.close()
                 mode?.restore()
             }
             state = .finished

@@ -90,4 +90,26 @@ import Testing
         let result = try drive(size: (24, 80), steps: [], script: script)
         #expect(result.stdout.contains("refused 1\n"), "TIOCSTI fails with EPERM on the agent's terminal: \(result)")
     }
+
+    /// The session is recorded as asciicast v2: Debian's asciinema plays it, and so does `sessions replay`.
+    @Test func theSessionIsRecordedAndPlays() throws {
+        let result = try drive(size: (30, 100), steps: [], script: "echo recorded-line; printf 'h\\303\\251llo w\\303\\266rld\\n'")
+        #expect(result.stdout.contains("recorded-line\nhéllo wörld\n"), "\(result)")
+        let listing = try workspace.ringlet.run(["sessions", "list", "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]], "\(listing)")
+        #expect(rows.count == 1 && rows.first?["size"] as? String == "100x30", "\(listing)")
+        let id = try #require(rows.first?["id"] as? String)
+        let file = workspace.home + "/state/recordings/\(id).cast"
+        // asciinema reads keys from /dev/tty even for cat: give it a terminal with script(1).
+        let asciinema = try ProcessRunner.which("asciinema")
+        let played = try ProcessRunner.run("/usr/bin/script", ["-qec", "\(asciinema) cat \(file)", "/dev/null"],
+                                           environment: ["LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": workspace.home])
+        #expect(played.status == 0, "\(played)")
+        #expect(played.stdout.replacingOccurrences(of: "\r\n", with: "\n").contains("recorded-line\nhéllo wörld\n"), "\(played)")
+        let replayed = try workspace.ringlet.run(["sessions", "replay", id, "--speed", "50"])
+        #expect(replayed.status == 0 && replayed.stdout.replacingOccurrences(of: "\r\n", with: "\n").contains("recorded-line\nhéllo wörld\n"),
+                "\(replayed)")
+        let missing = try workspace.ringlet.run(["sessions", "replay", "run-0"])
+        #expect(missing.status == 1 && missing.stderr.contains("no session run-0"), "\(missing)")
+    }
 }

@@ -1,0 +1,113 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Glibc
+import RingletManifest
+import RingletSystem
+
+/// `ringlet sessions list|replay`: the recordings of past terminal sessions (asciicast v2 files in
+/// `~/.local/state/ringlet/recordings/`), listed and played back in this terminal.
+enum SessionsCommands {
+    static var command: Command {
+        Command("sessions", summary: "recorded terminal sessions: list them, replay one", subcommands: [list, replay])
+    }
+
+    struct Header: Decodable {
+        var width: Int
+        var height: Int
+        var timestamp: Int?
+        var command: String?
+    }
+
+    /// An event line: `[seconds, "o" | "r" | "i", text]`.
+    struct Event: Decodable {
+        var time: Double
+        var kind: String
+        var text: String
+
+        init(from decoder: Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            time = try container.decode(Double.self)
+            kind = try container.decode(String.self)
+            text = try container.decode(String.self)
+        }
+    }
+
+    static let list = Command("list", summary: "recorded sessions, newest first", options: [Command.jsonOption]) { (invocation) throws(CLIError) in
+        let folder = invocation.context.directories.state + "/recordings"
+        struct Row: Encodable { var id: String, started: String, seconds: Double, size: String, command: String, bytes: Int }
+        var rows: [Row] = []
+        for name in ((try? Directory.contents(folder)) ?? []) where name.hasSuffix(".cast") {
+            guard let (header, events, bytes) = try? read(folder + "/" + name) else { continue }
+            rows.append(Row(id: String(name.dropLast(5)), started: header.timestamp.map(isoTime) ?? "?", seconds: events.last?.time ?? 0,
+                            size: "\(header.width)x\(header.height)", command: header.command ?? "", bytes: bytes))
+        }
+        rows.sort { $0.started > $1.started }
+        if invocation.json { try JSONOutput.print(rows); return .success }
+        guard !rows.isEmpty else {
+            Console.out("no recorded sessions yet; `ringlet run` on a terminal records one")
+            return .success
+        }
+        var table = TextTable(["ID", "STARTED", "SECONDS", "SIZE", "COMMAND"])
+        for row in rows { table.add([row.id, row.started, String((row.seconds * 10).rounded() / 10), row.size, row.command]) }
+        Console.out(table.text)
+        return .success
+    }
+
+    static let replay = Command(
+        "replay", summary: "play a recorded session in this terminal",
+        options: [.init("speed", value: "N", help: "play N times as fast (default 1)"),
+                  .init("idle-limit", value: "TIME", help: "cut pauses longer than this (e.g. 1s)")],
+        arguments: [.init("ID", help: "the session (see `ringlet sessions list`)")]
+    ) { (invocation) throws(CLIError) in
+        let id = invocation.arguments[0]
+        guard !id.contains("/"), !id.hasPrefix(".") else { throw .usage("no session \(id)", usage: invocation.usage) }
+        let path = invocation.context.directories.state + "/recordings/" + id + ".cast"
+        guard FileStatus.of(path).exists else { throw .failed("no session \(id) (looked for \(path)); `ringlet sessions list` shows them") }
+        let speed = try invocation.value("speed").map { (text) throws(CLIError) -> Double in
+            guard let value = Double(text), value > 0 else { throw .usage("--speed takes a number above 0, got '\(text)'", usage: invocation.usage) }
+            return value
+        } ?? 1
+        var idleLimit = Double.infinity
+        if let text = invocation.value("idle-limit") {
+            guard let value = DurationValue(parsing: text) else {
+                throw .usage("--idle-limit takes a duration like 500ms or 2s, got '\(text)'", usage: invocation.usage)
+            }
+            idleLimit = Double(value.milliseconds) / 1000
+        }
+        let (_, events, _): (Header, [Event], Int)
+        do {
+            (_, events, _) = try read(path)
+        } catch {
+            throw .invalidInput("\(path) is not an asciicast v2 recording: \(error)")
+        }
+        var previous = 0.0
+        for event in events where event.kind == "o" {
+            let pause = min(event.time - previous, idleLimit) / speed
+            previous = event.time
+            if pause > 0 { usleep(UInt32(min(pause, 3600) * 1_000_000)) }
+            Console.write(event.text, to: STDOUT_FILENO)
+        }
+        return .success
+    }
+
+    static func read(_ path: String) throws -> (Header, [Event], Int) {
+        let bytes = try FileBytes.read(path, limit: 1 << 30)
+        let lines = bytes.split(separator: UInt8(ascii: "\n"))
+        guard let first = lines.first else { throw CLIError.invalidInput("\(path) is empty") }
+        let decoder = JSONDecoder()
+        let header = try decoder.decode(Header.self, from: Data(first))
+        let events = lines.dropFirst().compactMap { try? decoder.decode(Event.self, from: Data($0)) }
+        return (header, events, bytes.count)
+    }
+
+    static func isoTime(_ seconds: Int) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+}
