@@ -11,7 +11,7 @@ import RingletSystem
 /// `~/.local/state/ringlet/recordings/`), listed and played back in this terminal.
 enum SessionsCommands {
     static var command: Command {
-        Command("sessions", summary: "recorded terminal sessions: list them, replay one", subcommands: [list, replay])
+        Command("sessions", summary: "recorded terminal sessions: list them, replay one, prune old ones", subcommands: [list, replay, prune])
     }
 
     struct Header: Decodable {
@@ -90,6 +90,48 @@ enum SessionsCommands {
             if pause > 0 { usleep(UInt32(min(pause, 3600) * 1_000_000)) }
             Console.write(event.text, to: STDOUT_FILENO)
         }
+        return .success
+    }
+
+    static let prune = Command(
+        "prune", summary: "delete recordings older than --keep, then the oldest until all fit in --max-size",
+        options: [.init("keep", value: "AGE", help: "keep recordings younger than this (30d, 12h)"),
+                  .init("max-size", value: "SIZE", help: "keep at most this much, newest first (500M, 2G)")]
+    ) { (invocation) throws(CLIError) in
+        guard invocation.value("keep") != nil || invocation.value("max-size") != nil else {
+            throw .usage("say what to keep: --keep AGE and/or --max-size SIZE", usage: invocation.usage)
+        }
+        var keepSeconds = Int.max
+        if let text = invocation.value("keep") {
+            let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+            guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), count > 0 else {
+                throw .usage("--keep takes an age like 30d, 12h or 90m, got '\(text)'", usage: invocation.usage)
+            }
+            keepSeconds = count * unit
+        }
+        var maxBytes = Int.max
+        if let text = invocation.value("max-size") {
+            guard let size = ByteSize(parsing: text) else { throw .usage("--max-size takes a size like 500M or 2G, got '\(text)'", usage: invocation.usage) }
+            maxBytes = size.bytes
+        }
+        let folder = invocation.context.directories.state + "/recordings"
+        var recordings: [(path: String, modified: Int, bytes: Int)] = []
+        for name in ((try? Directory.contents(folder)) ?? []) where name.hasSuffix(".cast") {
+            var info = stat()
+            guard lstat(folder + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            recordings.append((folder + "/" + name, Int(info.st_mtim.tv_sec), Int(info.st_size)))
+        }
+        recordings.sort { $0.modified > $1.modified }
+        let now = Int(time(nil))
+        var kept = 0, removed = 0
+        for recording in recordings {
+            if now - recording.modified <= keepSeconds && kept + recording.bytes <= maxBytes {
+                kept += recording.bytes
+            } else if unlink(recording.path) == 0 {
+                removed += 1
+            }
+        }
+        Console.out("removed \(removed) recording\(removed == 1 ? "" : "s"); \(recordings.count - removed) kept (\(kept) bytes)")
         return .success
     }
 

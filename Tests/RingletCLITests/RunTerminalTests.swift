@@ -112,4 +112,22 @@ import Testing
         let missing = try workspace.ringlet.run(["sessions", "replay", "run-0"])
         #expect(missing.status == 1 && missing.stderr.contains("no session run-0"), "\(missing)")
     }
+
+    @Test func pruneKeepsTheNewestWithinAgeAndSize() throws {
+        let folder = workspace.home + "/state/recordings"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let header = "{\"version\": 2, \"width\": 80, \"height\": 24}\n"
+        for (name, age, size) in [("old", 40 * 86400, 10), ("mid", 3600, 300), ("new", 60, 300)] {
+            let path = folder + "/run-\(name).cast"
+            try (header + String(repeating: "x", count: size)).write(toFile: path, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -Double(age))], ofItemAtPath: path)
+        }
+        let byAge = try workspace.ringlet.run(["sessions", "prune", "--keep", "30d"])
+        #expect(byAge.stdout.hasPrefix("removed 1 recording;"), "\(byAge)")
+        let bySize = try workspace.ringlet.run(["sessions", "prune", "--max-size", "400"])
+        #expect(bySize.status == 0, "\(bySize)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["run-new.cast"])
+        let nothing = try workspace.ringlet.run(["sessions", "prune"])
+        #expect(nothing.status == 2)
+    }
 }
