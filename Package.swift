@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "RingletSemver"),
         .target(name: "RingletCrypto", dependencies: ["COpenSSL"]),
         .target(name: "RingletHTTP", dependencies: ["COpenSSL"]),
+        .target(name: "RingletWebSocket", dependencies: ["RingletCrypto"]),
+        .target(name: "RingletDaemon", dependencies: ["RingletCrypto", "RingletSystem"]),
         .target(name: "RingletManifest", dependencies: ["RingletYAML", "RingletSemver", "RingletSystem"]),
         .target(
             name: "RingletRegistry",
@@ -54,6 +56,8 @@ let package = Package(
         .testTarget(name: "RingletSemverTests", dependencies: ["RingletSemver"]),
         .testTarget(name: "RingletCryptoTests", dependencies: ["RingletCrypto"]),
         .testTarget(name: "RingletHTTPTests", dependencies: ["RingletHTTP"]),
+        .testTarget(name: "RingletWebSocketTests", dependencies: ["RingletWebSocket"]),
+        .testTarget(name: "RingletDaemonTests", dependencies: ["RingletDaemon", "RingletTestSupport"]),
         .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),
