@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "RingletAudit", dependencies: ["CSQLite", "RingletSystem", "RingletCrypto"]),
         .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletAudit", "RingletPolicy", "RingletProfile", "RingletCredentials", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletHooks", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
-        .executableTarget(name: "ringlet-bench", dependencies: ["CRingletShim", "RingletAudit", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks"]),
+        .executableTarget(name: "ringlet-bench", dependencies: ["RingletAudit", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks"]),
 
         // Build-time: the built-in registry (`registry/`) is compiled into the binary.
         .executableTarget(name: "registry-embedder"),

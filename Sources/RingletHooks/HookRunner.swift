@@ -1,4 +1,3 @@
-import CRingletShim
 import Glibc
 import RingletSystem
 
@@ -45,7 +44,8 @@ public struct HookRunner: Sendable {
             "RINGLET_SESSION": session, "RINGLET_WORKSPACE": workspace,
         ]
         do throws(SystemError) {
-            process.passing = [0: try Self.input(event.raw)]
+            // An anonymous file, so a hook that never reads its stdin cannot block us.
+            process.passing = [0: try .anonymousFile(named: "ringlet-hook-event", holding: event.raw)]
             let result = try process.run()
             let stderr = String(decoding: result.stderr.prefix(1024), as: UTF8.self).trimmingWhitespace
             if result.status == 0 { return outcome(true, 0, "") }
@@ -56,15 +56,5 @@ public struct HookRunner: Sendable {
             }
             return outcome(false, nil, "could not run: \(error)")
         }
-    }
-
-    /// The event as the hook's stdin: an anonymous file, so a hook that never reads cannot block us.
-    private static func input(_ bytes: [UInt8]) throws(SystemError) -> FileDescriptor {
-        let fd = ringlet_memfd("ringlet-hook-event")
-        guard fd >= 0 else { throw .call(operation: "memfd_create", path: nil, errno: errno) }
-        let file = FileDescriptor(adopting: fd)
-        try file.writeAll(bytes)
-        lseek(fd, 0, SEEK_SET)
-        return file
     }
 }

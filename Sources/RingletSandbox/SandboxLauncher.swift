@@ -32,7 +32,12 @@ public enum SandboxLauncher {
                                  Array(settings.commandPrefix.dropFirst()) + (settings.commandPrefix.isEmpty ? [] : [settings.bwrap]))
         process.capturesOutput = false
         process.controllingTerminal = settings.terminal
-        let options = try memoryFile(plan.options.flatMap { Array($0.utf8) + [0] }, name: "ringlet-bwrap-args")
+        let options: FileDescriptor
+        do throws(SystemError) {
+            options = try .anonymousFile(named: "ringlet-bwrap-args", holding: plan.options.flatMap { Array($0.utf8) + [0] })
+        } catch {
+            throw .launch(error.description)
+        }
         let info = try pipe(), block = try pipe()
         // bwrap reads only options from --args; the command follows on its own command line.
         process.arguments += ["--info-fd", "5", "--block-fd", "6", "--seccomp", "4", "--args", "3", "--"] + plan.command
@@ -80,18 +85,5 @@ public enum SandboxLauncher {
         var ends: [Int32] = [-1, -1]
         guard ringlet_pipe_cloexec(&ends) == 0 else { throw .launch("pipe: \(SystemError.text(errno))") }
         return (FileDescriptor(adopting: ends[0]), FileDescriptor(adopting: ends[1]))
-    }
-
-    static func memoryFile(_ bytes: [UInt8], name: String) throws(SandboxError) -> FileDescriptor {
-        let fd = ringlet_memfd(name)
-        guard fd >= 0 else { throw .launch("memfd_create: \(SystemError.text(errno))") }
-        let file = FileDescriptor(adopting: fd)
-        do throws(SystemError) {
-            try file.writeAll(bytes)
-        } catch {
-            throw .launch(error.description)
-        }
-        lseek(fd, 0, SEEK_SET)
-        return file
     }
 }

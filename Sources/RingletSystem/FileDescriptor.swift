@@ -1,3 +1,4 @@
+import CRingletShim
 import Glibc
 
 /// An owned file descriptor that is closed exactly once: by `close()` or, failing that, on deinit.
@@ -42,6 +43,18 @@ public final class FileDescriptor {
             }
             offset += n
         }
+    }
+
+    /// An anonymous in-memory file (memfd, close-on-exec) holding `bytes`, positioned at its start: for
+    /// handing a child data by descriptor (bwrap's options, a hook's event), where a pipe could fill
+    /// up and block, or a file would have to be written somewhere and cleaned up.
+    public static func anonymousFile(named name: String, holding bytes: [UInt8]) throws(SystemError) -> FileDescriptor {
+        let fd = ringlet_memfd(name)
+        guard fd >= 0 else { throw .call(operation: "memfd_create", path: nil, errno: errno) }
+        let file = FileDescriptor(adopting: fd)
+        try file.writeAll(bytes)
+        lseek(fd, 0, SEEK_SET)
+        return file
     }
 
     public func close() {

@@ -1,4 +1,3 @@
-import CRingletShim
 import Glibc
 import RingletHooks
 import RingletSystem
@@ -22,7 +21,8 @@ enum HookDispatchBenchmark {
         var dispatch = Subprocess(ringlet, ["hooks", "dispatch", "--profile", "bench"], environment: ["RINGLET_HOOKS_PORT": String(listening.port)])
         let candidates: [(String, () -> Duration)] = [
             ("ringlet hooks dispatch (event in, verdict out)", {
-                dispatch.passing = [0: eventFile(event)]
+                guard let input = try? FileDescriptor.anonymousFile(named: "bench-event", holding: event) else { fail("memfd_create failed") }
+                dispatch.passing = [0: input]
                 return runTimed(dispatch)
             }),
             ("ringlet --version (a ringlet process start)", { runTimed(ringlet, ["--version"]) }),
@@ -35,12 +35,5 @@ enum HookDispatchBenchmark {
         for (candidate, times) in zip(candidates, samples) { print("\(candidate.0): median \(milliseconds(median(times)))") }
         let dispatchMedian = seconds(median(samples[0])) * 1000
         print("dispatch median \(twoDecimals(dispatchMedian)) ms (target < 10 ms: \(dispatchMedian < 10 ? "met" : "not met"))")
-    }
-
-    static func eventFile(_ bytes: [UInt8]) -> FileDescriptor {
-        let file = FileDescriptor(adopting: ringlet_memfd("bench-event"))
-        try? file.writeAll(bytes)
-        lseek(file.rawValue, 0, SEEK_SET)
-        return file
     }
 }
