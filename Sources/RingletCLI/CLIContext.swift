@@ -72,6 +72,19 @@ public struct CLIContext: Sendable {
 
 /// Writes to the terminal: results to stdout, diagnostics and progress to stderr.
 enum Console {
+    /// Standard input to its end, or up to a little more than `limit` bytes (what follows is not read).
+    static func readStandardInput(limit: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= limit {
+            let count = read(STDIN_FILENO, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += buffer[..<count]
+        }
+        return bytes
+    }
+
     static func out(_ text: String) {
         write(text, to: STDOUT_FILENO)
     }

@@ -147,14 +147,7 @@ enum HooksCommands {
         "dispatch", summary: "internal: called by the agent's hook wiring before each tool call (exit 0 allow, 2 deny)",
         options: [.init("profile", value: "NAME", help: "the profile (for messages)")]
     ) { (invocation) throws(CLIError) in
-        var event: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while event.count <= 4 << 20 {
-            let count = read(STDIN_FILENO, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            event += buffer[..<count]
-        }
+        let event = Console.readStandardInput(limit: 4 << 20)
         let port = Environment.value("RINGLET_HOOKS_PORT").flatMap(UInt16.init) ?? HookService.port
         do throws(HookError) {
             let (allowed, reason) = try HookClient.ask(event, port: port)

@@ -79,9 +79,9 @@ enum ProfileCommands {
             if let value { text += "\(name): \(YAMLWriter.quote(value))\n" }
         }
         let home = invocation.context.directories.data + "/homes/" + name
+        if let key, let provider { try ProfileCredentials.store(key, provider: provider.identity.id, profile: name, context: invocation.context) }
         do throws(SystemError) {
             try Directory.create(config + "/profiles", mode: 0o700)
-            if let key, let provider { try ProfileCredentials.store(key, provider: provider.identity.id, profile: name, context: invocation.context) }
             try AtomicFile.write(text, to: path, mode: 0o600)
             try Directory.create(home, mode: 0o700)
             for folder in agent.configDirectories { try Directory.create(home + "/" + folder, mode: 0o700) }
@@ -167,11 +167,11 @@ enum ProfileCommands {
             }
         }
         guard !changes.isEmpty || key != nil else { throw .usage("nothing to change: give at least one option", usage: invocation.usage) }
+        if let key {
+            guard let provider = composition.provider else { throw .failed("profile \(profile.name) has no provider, so there is no key to store") }
+            try ProfileCredentials.store(key, provider: provider.identity.id, profile: profile.name, context: invocation.context)
+        }
         do throws(SystemError) {
-            if let key {
-                guard let provider = composition.provider else { throw SystemError.call(operation: "store a key: the profile has no provider", path: nil, errno: EINVAL) }
-                try ProfileCredentials.store(key, provider: provider.identity.id, profile: profile.name, context: invocation.context)
-            }
             if !changes.isEmpty {
                 var text = try FileBytes.readString(profile.path)
                 for (field, value) in changes { text = ProfileFile.setting(field, to: value, in: text) }
@@ -316,15 +316,7 @@ enum ProfileCommands {
     static func readKey(_ invocation: Invocation) throws(CLIError) -> String? {
         switch (invocation.flag("api-key-stdin"), invocation.value("api-key-env")) {
         case (true, nil):
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while bytes.count <= 64 << 10 {
-                let count = Glibc.read(STDIN_FILENO, &buffer, buffer.count)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { break }
-                bytes += buffer[..<count]
-            }
-            let key = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
+            let key = String(decoding: Console.readStandardInput(limit: 64 << 10), as: UTF8.self).trimmingWhitespace
             guard !key.isEmpty else { throw .usage("--api-key-stdin read nothing; pipe the key in", usage: invocation.usage) }
             return key
         case (false, let variable?):

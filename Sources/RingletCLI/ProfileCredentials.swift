@@ -24,16 +24,12 @@ enum ProfileCredentials {
         }
     }
 
-    static func store(_ secret: String, provider: String, profile: String, context: CLIContext) throws(SystemError) {
-        do throws(CLIError) {
-            let store = try store(context: context)
-            do throws(CredentialError) {
-                try store.write(secret, for: try CredentialKey(provider: provider, profile: profile))
-            } catch {
-                throw CLIError.failed(error.description)
-            }
+    static func store(_ secret: String, provider: String, profile: String, context: CLIContext) throws(CLIError) {
+        let store = try store(context: context)
+        do throws(CredentialError) {
+            try store.write(secret, for: try CredentialKey(provider: provider, profile: profile))
         } catch {
-            throw .call(operation: "store the key (\(error))", path: nil, errno: 0)
+            throw .failed("cannot store the key of profile \(profile): \(error)")
         }
     }
 
