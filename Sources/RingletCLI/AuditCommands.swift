@@ -119,16 +119,7 @@ enum AuditCommands {
     }
 
     static func parseTime(_ text: String, now: Int64) -> Int64? {
-        if let unit = text.last, let count = Int64(text.dropLast()), count >= 0 {
-            let scale: Int64? = switch unit {
-            case "s": 1000
-            case "m": 60_000
-            case "h": 3_600_000
-            case "d": 86_400_000
-            default: nil
-            }
-            if let scale { return count.multipliedReportingOverflow(by: scale).overflow ? nil : now - count * scale }
-        }
+        if let age = Age.milliseconds(text) { return now - age }
         var date = text, clock = "00:00:00"
         if let separator = text.firstIndex(where: { $0 == "T" || $0 == " " }) {
             date = String(text[..<separator])

@@ -103,11 +103,10 @@ enum SessionsCommands {
         }
         var keepSeconds = Int.max
         if let text = invocation.value("keep") {
-            let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-            guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), count > 0 else {
+            guard let age = Age.milliseconds(text), age > 0 else {
                 throw .usage("--keep takes an age like 30d, 12h or 90m, got '\(text)'", usage: invocation.usage)
             }
-            keepSeconds = count * unit
+            keepSeconds = Int(age / 1000)
         }
         var maxBytes = Int.max
         if let text = invocation.value("max-size") {

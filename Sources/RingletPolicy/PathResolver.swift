@@ -82,9 +82,14 @@ public struct PathResolver: Sendable {
     public static func canonical(_ path: String) -> String {
         if let real = FileStatus.realPath(path) { return real }
         guard path != "/", let slash = path.lastIndex(of: "/") else { return path }
-        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
-        let resolvedParent = canonical(parent)
+        let resolvedParent = canonical(parent(of: path))
         return (resolvedParent == "/" ? "" : resolvedParent) + path[slash...]
+    }
+
+    /// The folder holding an absolute path (`/` for `/x` and for `/`).
+    public static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
     }
 
     /// Whether `path` is `ancestor` or inside it.

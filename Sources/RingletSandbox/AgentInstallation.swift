@@ -33,7 +33,7 @@ public struct AgentInstallation: Sendable, Equatable {
     /// The folder of the PATH entry (where its symlink is) and the install root of where it leads.
     static func candidates(_ executable: String) -> [String] {
         // The entry's own folder, not where its symlink leads: that is the install root's business.
-        var candidates = [PathResolver.canonical(parent(of: PathResolver.normalize(executable)))]
+        var candidates = [PathResolver.canonical(PathResolver.parent(of: PathResolver.normalize(executable)))]
         if let real = FileStatus.realPath(executable) { candidates.append(installRoot(of: real)) }
         return candidates
     }
@@ -41,8 +41,8 @@ public struct AgentInstallation: Sendable, Equatable {
     static func installRoot(of real: String) -> String {
         if let modules = real.firstRange(of: "/lib/node_modules/") { return String(real[..<modules.lowerBound]) }
         if let versions = real.firstRange(of: "/versions/") { return String(real[..<versions.lowerBound]) }
-        let folder = parent(of: real)
-        if folder.hasSuffix("/bin") { return parent(of: folder) }
+        let folder = PathResolver.parent(of: real)
+        if folder.hasSuffix("/bin") { return PathResolver.parent(of: folder) }
         return folder
     }
 
@@ -63,10 +63,5 @@ public struct AgentInstallation: Sendable, Equatable {
             return InstalledAgent.locate(name, searchPath: searchPath)
         }
         return program
-    }
-
-    private static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
-        return String(path[..<slash])
     }
 }

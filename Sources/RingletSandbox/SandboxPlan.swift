@@ -233,7 +233,7 @@ extension SandboxPlan {
             let exposed = places.filter { place in view.covering(place).map { $0.writable && $0.source != nil } ?? false }
             guard !exposed.isEmpty else { return }
             var top = path
-            while case let folder = Self.parent(of: top), folder != "/", !FileStatus.of(folder).exists { top = folder }
+            while case let folder = PathResolver.parent(of: top), folder != "/", !FileStatus.of(folder).exists { top = folder }
             let placeholder = Placeholder(path: top, isFolder: top != path || Self.looksLikeFolder(path))
             if !placeholders.contains(placeholder) { placeholders.append(placeholder) }
             for place in exposed {
@@ -246,11 +246,6 @@ extension SandboxPlan {
         static func looksLikeFolder(_ path: String) -> Bool {
             let name = path[path.index(after: path.lastIndex(of: "/") ?? path.startIndex)...]
             return !name.dropFirst().contains(".")
-        }
-
-        static func parent(of path: String) -> String {
-            guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
-            return String(path[..<slash])
         }
     }
 }
