@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "RingletCrypto", dependencies: ["COpenSSL"]),
         .target(name: "RingletHTTP", dependencies: ["COpenSSL"]),
         .target(name: "RingletWebSocket", dependencies: ["RingletCrypto"]),
-        .target(name: "RingletDaemon", dependencies: ["RingletCrypto", "RingletSystem"]),
+        .target(name: "RingletSessions", dependencies: ["CRingletShim", "RingletSystem", "RingletTerminal"]),
+        .target(name: "RingletDaemon", dependencies: ["COpenSSL", "CRingletShim", "RingletCrypto", "RingletSystem", "RingletWebSocket", "RingletSessions"]),
+        .target(name: "RingletRemote", dependencies: ["CRingletShim", "RingletHTTP", "RingletWebSocket", "RingletTerminal", "RingletSystem", "RingletCredentials", "RingletYAML"]),
         .target(name: "RingletManifest", dependencies: ["RingletYAML", "RingletSemver", "RingletSystem"]),
         .target(
             name: "RingletRegistry",
@@ -40,7 +42,7 @@ let package = Package(
                 plugins: ["EmbedBuiltinRegistry"]),
         .target(name: "RingletCredentials", dependencies: ["RingletSystem", "RingletYAML"]),
         .target(name: "RingletAudit", dependencies: ["CSQLite", "RingletSystem", "RingletCrypto"]),
-        .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletAudit", "RingletPolicy", "RingletProfile", "RingletCredentials", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletHooks", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
+        .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletAudit", "RingletDaemon", "RingletRemote", "RingletSessions", "RingletPolicy", "RingletProfile", "RingletCredentials", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletHooks", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
         .executableTarget(name: "ringlet-bench", dependencies: ["RingletAudit", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks"]),
 
@@ -58,6 +60,8 @@ let package = Package(
         .testTarget(name: "RingletHTTPTests", dependencies: ["RingletHTTP"]),
         .testTarget(name: "RingletWebSocketTests", dependencies: ["RingletWebSocket"]),
         .testTarget(name: "RingletDaemonTests", dependencies: ["RingletDaemon", "RingletTestSupport"]),
+        .testTarget(name: "RingletSessionsTests", dependencies: ["RingletSessions", "RingletSystem", "RingletTestSupport"]),
+        .testTarget(name: "RingletRemoteTests", dependencies: ["RingletRemote", "RingletTestSupport"]),
         .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),

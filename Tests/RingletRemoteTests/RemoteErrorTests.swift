@@ -1,0 +1,6 @@
+import RingletRemote
+import Testing
+
+@Test func unknownRemoteSaysHowToAddIt() {
+    #expect(RemoteError.unknownRemote("lab").description.contains("ringlet remotes add lab"))
+}

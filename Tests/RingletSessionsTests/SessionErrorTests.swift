@@ -1,0 +1,6 @@
+import RingletSessions
+import Testing
+
+@Test func unreachableNamesTheSession() {
+    #expect(SessionError.unreachable(session: "s1", reason: "no socket").description == "session s1 cannot be reached: no socket")
+}
