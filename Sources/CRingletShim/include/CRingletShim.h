@@ -5,6 +5,7 @@
 #include "ringlet_descriptors.h"
 #include "ringlet_namespace_listener.h"
 #include "ringlet_limits.h"
+#include "ringlet_epoll.h"
 #include <stddef.h>
 
 /* Linux and GNU calls that Glibc's Swift overlay does not expose. */
