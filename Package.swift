@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "RingletWebSocket", dependencies: ["RingletCrypto"]),
         .target(name: "RingletSessions", dependencies: ["CRingletShim", "RingletSystem", "RingletTerminal"]),
         .target(name: "RingletDaemon", dependencies: ["COpenSSL", "CRingletShim", "RingletCrypto", "RingletSystem", "RingletWebSocket", "RingletSessions"]),
-        .target(name: "RingletRemote", dependencies: ["CRingletShim", "RingletHTTP", "RingletWebSocket", "RingletTerminal", "RingletSystem", "RingletCredentials", "RingletYAML"]),
+        .target(name: "RingletRemote", dependencies: ["CRingletShim", "RingletCrypto", "RingletHTTP", "RingletWebSocket", "RingletTerminal", "RingletSystem", "RingletCredentials", "RingletYAML"]),
         .target(name: "RingletManifest", dependencies: ["RingletYAML", "RingletSemver", "RingletSystem"]),
         .target(
             name: "RingletRegistry",
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "RingletWebSocketTests", dependencies: ["RingletWebSocket"]),
         .testTarget(name: "RingletDaemonTests", dependencies: ["RingletDaemon", "RingletTestSupport"]),
         .testTarget(name: "RingletSessionsTests", dependencies: ["RingletSessions", "RingletSystem", "RingletTestSupport"]),
-        .testTarget(name: "RingletRemoteTests", dependencies: ["RingletRemote", "RingletTestSupport"]),
+        .testTarget(name: "RingletRemoteTests", dependencies: ["RingletRemote", "RingletHTTP", "RingletWebSocket", "RingletTerminal", "RingletCredentials", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletRegistryTests", dependencies: ["RingletRegistry", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletPolicyTests", dependencies: ["RingletPolicy", "RingletTestSupport"], exclude: ["Fixtures"]),

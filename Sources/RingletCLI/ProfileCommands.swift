@@ -225,10 +225,19 @@ enum ProfileCommands {
     }
 
     static let run = Command(
-        "run", summary: "run a profile's agent in the sandbox (see `ringlet run --help`)",
-        options: RunCommand.command.options.filter { !["profile", "agent", "provider"].contains($0.name) },
+        "run", summary: "run a profile's agent in the sandbox (see `ringlet run --help`), here or on a remote",
+        discussion: """
+        With --remote NAME the profile of that name on the remote daemon is started there (none of the
+        other options apply) and this terminal attaches to it, as `ringlet remotes attach` does.
+        """,
+        options: RunCommand.command.options.filter { !["profile", "agent", "provider"].contains($0.name) } + [RemotesCommands.remoteOption],
         arguments: [.init("NAME", help: "the profile"), .init("ARGS", optional: true, variadic: true, help: "arguments for the agent (after --)")]
     ) { (invocation) throws(CLIError) in
+        if let remote = invocation.value("remote") {
+            var forwarded = invocation
+            forwarded.arguments = Array(invocation.arguments.dropFirst())
+            return try RemotesCommands.runRemote(profile: invocation.arguments[0], remote: remote, forwarded)
+        }
         var forwarded = invocation
         forwarded.values["profile"] = [invocation.arguments[0]]
         forwarded.arguments = Array(invocation.arguments.dropFirst())

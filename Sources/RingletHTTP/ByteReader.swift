@@ -63,6 +63,13 @@ struct ByteReader {
         }
     }
 
+    /// Hands over the bytes read from the connection but not consumed, such as those a server sent
+    /// right after switching protocols, and forgets them.
+    mutating func takeBuffered() -> [UInt8] {
+        defer { start = end }
+        return Array(buffer[start..<end])
+    }
+
     /// Reads more bytes after those not yet consumed; false at the end of the stream.
     private mutating func fill() throws(HTTPClientError) -> Bool {
         if start > 0 {

@@ -45,26 +45,55 @@ final class Connection {
         }
     }
 
+    /// The socket, for a caller that waits on it with poll(2) next to other descriptors.
+    var descriptor: Int32 { socket.descriptor }
+
+    /// TLS has decrypted bytes the caller has not read yet: the socket will not become readable for
+    /// them, so read before polling again.
+    var hasPendingInput: Bool {
+        tls.map { SSL_pending($0) > 0 } ?? false
+    }
+
     /// Reads what is available, waiting for at least one byte; 0 means the peer closed.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPClientError) -> Int {
+        while true {
+            if let count = try readAvailable(into: buffer) { return count }
+            try wait(for: POLLIN, stage: .receivingResponse)
+        }
+    }
+
+    /// Reads what has arrived without waiting for the peer: nil when nothing has (a partial TLS record
+    /// counts as nothing), 0 when the peer closed. Only a write that TLS needs in order to read waits,
+    /// within the timeout.
+    func readAvailable(into buffer: UnsafeMutableRawBufferPointer) throws(HTTPClientError) -> Int? {
         guard let tls else {
             while true {
                 let count = socket.receive(into: buffer)
                 if count >= 0 { return count }
-                try handlePlainError(errno, waitingFor: POLLIN, stage: .receivingResponse)
+                switch errno {
+                case EINTR: continue
+                case EAGAIN, EWOULDBLOCK: return nil
+                case let code: throw .connectionFailed(url, reason: Socket.reason(code))
+                }
             }
         }
         let length = Int32(clamping: buffer.count)
-        switch try runTLS(tls, stage: .receivingResponse, { SSL_read(tls, buffer.baseAddress, length) }) {
-        case let .done(count):
-            return Int(count)
-        case .closed:
-            return 0
-        case .closedWithoutCloseNotify:
-            closedWithoutCloseNotify = true
-            return 0
-        case let .failed(reason):
-            throw .connectionFailed(url, reason: reason)
+        while true {
+            switch stepTLS(tls, { SSL_read(tls, buffer.baseAddress, length) }) {
+            case .wantsRead:
+                return nil
+            case .wantsWrite:
+                try wait(for: POLLOUT, stage: .receivingResponse)
+            case let .finished(.done(count)):
+                return Int(count)
+            case .finished(.closed):
+                return 0
+            case .finished(.closedWithoutCloseNotify):
+                closedWithoutCloseNotify = true
+                return 0
+            case let .finished(.failed(reason)):
+                throw .connectionFailed(url, reason: reason)
+            }
         }
     }
 
@@ -141,31 +170,46 @@ final class Connection {
         case failed(reason: String)
     }
 
+    private enum TLSStep {
+        case finished(TLSOutcome)
+        case wantsRead
+        case wantsWrite
+    }
+
     /// Runs an OpenSSL I/O call until it completes, waiting whenever it needs the socket.
     private func runTLS(_ tls: OpaquePointer, stage: HTTPClientError.Stage, _ operation: () -> Int32) throws(HTTPClientError) -> TLSOutcome {
         while true {
-            ERR_clear_error()
-            // Cleared so a stale value cannot pass for the cause of an SSL_ERROR_SYSCALL.
-            errno = 0
-            let result = operation()
-            let savedErrno = errno
-            if result > 0 { return .done(result) }
-            switch SSL_get_error(tls, result) {
-            case SSL_ERROR_WANT_READ:
-                try wait(for: POLLIN, stage: stage)
-            case SSL_ERROR_WANT_WRITE:
-                try wait(for: POLLOUT, stage: stage)
-            case SSL_ERROR_ZERO_RETURN:
-                return .closed
-            case let error:
-                tlsCanShutDown = false
-                if OpenSSLError.isUnexpectedEOF() || (error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && savedErrno == 0) {
-                    ERR_clear_error()
-                    return .closedWithoutCloseNotify
-                }
-                if let reason = OpenSSLError.takeReason() { return .failed(reason: reason) }
-                return .failed(reason: savedErrno != 0 ? Socket.reason(savedErrno) : "TLS error \(error)")
+            switch stepTLS(tls, operation) {
+            case let .finished(outcome): return outcome
+            case .wantsRead: try wait(for: POLLIN, stage: stage)
+            case .wantsWrite: try wait(for: POLLOUT, stage: stage)
             }
+        }
+    }
+
+    /// One attempt at an OpenSSL I/O call.
+    private func stepTLS(_ tls: OpaquePointer, _ operation: () -> Int32) -> TLSStep {
+        ERR_clear_error()
+        // Cleared so a stale value cannot pass for the cause of an SSL_ERROR_SYSCALL.
+        errno = 0
+        let result = operation()
+        let savedErrno = errno
+        if result > 0 { return .finished(.done(result)) }
+        switch SSL_get_error(tls, result) {
+        case SSL_ERROR_WANT_READ:
+            return .wantsRead
+        case SSL_ERROR_WANT_WRITE:
+            return .wantsWrite
+        case SSL_ERROR_ZERO_RETURN:
+            return .finished(.closed)
+        case let error:
+            tlsCanShutDown = false
+            if OpenSSLError.isUnexpectedEOF() || (error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && savedErrno == 0) {
+                ERR_clear_error()
+                return .finished(.closedWithoutCloseNotify)
+            }
+            if let reason = OpenSSLError.takeReason() { return .finished(.failed(reason: reason)) }
+            return .finished(.failed(reason: savedErrno != 0 ? Socket.reason(savedErrno) : "TLS error \(error)"))
         }
     }
 }

@@ -1,7 +1,9 @@
 /// A small blocking HTTP/1.1 client for fetching files over `http` and `https`. Each call
 /// opens one connection per hop with `Connection: close`, sends a GET, reads the whole
-/// response into memory and follows redirects. It blocks the calling thread, so use it on
-/// the main thread or a thread of its own, never on the Swift concurrency pool.
+/// response into memory and follows redirects; `send` makes other requests (an API call)
+/// and `upgrade` keeps the connection for another protocol (a WebSocket). It blocks the
+/// calling thread, so use it on the main thread or a thread of its own, never on the Swift
+/// concurrency pool.
 ///
 /// `timeout` bounds every wait on the network: connecting (per resolved address), the TLS
 /// handshake, and each read or write. A transfer that keeps making progress is not cut
@@ -47,6 +49,43 @@ public struct HTTPClient: Sendable {
         try SIGPIPEBlocker.run { () throws(HTTPClientError) in try follow(url) }
     }
 
+    /// Sends one request with `headers` (besides Host, User-Agent and the defaults they do not
+    /// name) and `body` (with its Content-Length), and returns the response, whatever its status.
+    /// Redirects are returned rather than followed: repeating a POST or DELETE somewhere else is
+    /// the caller's decision.
+    public func send(
+        method: String, url: HTTPURL, headers: [HTTPHeader] = [], body: [UInt8]? = nil
+    ) throws(HTTPClientError) -> HTTPResponse {
+        try SIGPIPEBlocker.run { () throws(HTTPClientError) in
+            let tlsContext = url.scheme == .https ? try tlsContexts.context(for: url) : nil
+            let connection = try Connection(to: url, timeout: timeout, tlsContext: tlsContext)
+            try connection.write(request(method: method, url: url, headers: headers, body: body))
+            var reader = ResponseReader(connection: connection, maxBodyBytes: maxBodyBytes)
+            let head = try reader.readHead()
+            let body = method == "HEAD" ? [] : try reader.readBody(for: head)
+            return HTTPResponse(url: url, status: head.status, reason: head.reason, headers: head.headers, body: body)
+        }
+    }
+
+    /// Sends a GET asking to switch protocols (`headers` carry Upgrade, Connection: Upgrade and what
+    /// the new protocol needs). On 101 the connection stays open as a stream for that protocol;
+    /// any other answer is read whole, so its body can say why.
+    public func upgrade(_ url: HTTPURL, headers: [HTTPHeader]) throws(HTTPClientError) -> HTTPUpgrade {
+        try SIGPIPEBlocker.run { () throws(HTTPClientError) in
+            let tlsContext = url.scheme == .https ? try tlsContexts.context(for: url) : nil
+            let connection = try Connection(to: url, timeout: timeout, tlsContext: tlsContext)
+            try connection.write(request(method: "GET", url: url, headers: headers, body: nil))
+            var reader = ResponseReader(connection: connection, maxBodyBytes: maxBodyBytes)
+            let head = try reader.readHead(upgradeRequested: true)
+            guard head.status == 101 else {
+                let body = try reader.readBody(for: head)
+                return .refused(HTTPResponse(url: url, status: head.status, reason: head.reason, headers: head.headers, body: body))
+            }
+            let response = HTTPResponse(url: url, status: head.status, reason: head.reason, headers: head.headers)
+            return .switched(response, HTTPStream(connection: connection, received: reader.takeBuffered()))
+        }
+    }
+
     private func follow(_ url: HTTPURL) throws(HTTPClientError) -> HTTPResponse {
         var current = url
         var visited: Set = [url]
@@ -70,7 +109,7 @@ public struct HTTPClient: Sendable {
 
     private func fetch(_ url: HTTPURL, tlsContext: TLSContext?) throws(HTTPClientError) -> HTTPResponse {
         let connection = try Connection(to: url, timeout: timeout, tlsContext: tlsContext)
-        try connection.write(request(for: url))
+        try connection.write(request(method: "GET", url: url, headers: [], body: nil))
         var reader = ResponseReader(connection: connection, maxBodyBytes: maxBodyBytes)
         let head = try reader.readHead()
         // A followed redirect's body is never looked at and may be large; closing the
@@ -81,15 +120,22 @@ public struct HTTPClient: Sendable {
         return HTTPResponse(url: url, status: head.status, reason: head.reason, headers: head.headers, body: body)
     }
 
-    private func request(for url: HTTPURL) -> [UInt8] {
-        let lines = [
-            "GET \(url.requestTarget) HTTP/1.1",
-            "Host: \(url.authority)",
-            "User-Agent: \(userAgent)",
-            "Accept: */*",
-            "Accept-Encoding: identity",
-            "Connection: close",
-        ]
-        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
+    /// The request head and body. A default header is left out when `headers` names it, so an
+    /// upgrade can say `Connection: Upgrade` instead of `close`.
+    private func request(method: String, url: HTTPURL, headers: [HTTPHeader], body: [UInt8]?) -> [UInt8] {
+        precondition(!method.isEmpty && method.utf8.allSatisfy { (0x41...0x5A).contains($0) }, "HTTP method must be upper-case letters")
+        precondition(
+            headers.allSatisfy { !($0.name + $0.value).unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } && !$0.name.contains(":") },
+            "HTTP header fields must not contain control characters")
+        let given = Set(headers.map { $0.name.lowercased() })
+        precondition(!given.contains("host") && !given.contains("content-length"), "Host and Content-Length are set by HTTPClient")
+        var fields = [HTTPHeader(name: "Host", value: url.authority), HTTPHeader(name: "User-Agent", value: userAgent)]
+        for (name, value) in [("Accept", "*/*"), ("Accept-Encoding", "identity"), ("Connection", "close")] where !given.contains(name.lowercased()) {
+            fields.append(HTTPHeader(name: name, value: value))
+        }
+        fields += headers
+        if let body { fields.append(HTTPHeader(name: "Content-Length", value: String(body.count))) }
+        let lines = ["\(method) \(url.requestTarget) HTTP/1.1"] + fields.map(\.description)
+        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + (body ?? [])
     }
 }

@@ -26,12 +26,15 @@ struct ResponseReader {
 
     private var url: HTTPURL { connection.url }
 
-    /// The budget is shared by interim responses so a server cannot send 1xx forever.
-    mutating func readHead() throws(HTTPClientError) -> Head {
+    /// The budget is shared by interim responses so a server cannot send 1xx forever. A 101 is the
+    /// final answer to a request that asked to switch protocols, and a protocol error otherwise.
+    mutating func readHead(upgradeRequested: Bool = false) throws(HTTPClientError) -> Head {
         var budget = Self.maxHeaderBytes
         while true {
             let head = try readOneHead(budget: &budget)
             switch head.status {
+            case 101 where upgradeRequested:
+                return head
             case 101:
                 throw .malformedResponse(url, reason: "the server switched protocols (101) although none was requested")
             case 100..<200:
@@ -63,6 +66,11 @@ struct ResponseReader {
             return body
         }
         return try readUntilClose()
+    }
+
+    /// What arrived after the head and was not read as a body: after a 101, the new protocol's first bytes.
+    mutating func takeBuffered() -> [UInt8] {
+        bytes.takeBuffered()
     }
 
     private mutating func readOneHead(budget: inout Int) throws(HTTPClientError) -> Head {

@@ -4,6 +4,8 @@
 public enum WebSocketError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Clients must mask every frame (section 5.1).
     case unmaskedFrame
+    /// Servers must not mask any frame (section 5.1).
+    case maskedFrame
     /// RSV1-3 are set but no extension was negotiated.
     case reservedBitsSet
     case unknownOpcode(UInt8)
@@ -34,6 +36,7 @@ public enum WebSocketError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .unmaskedFrame: "client frame is not masked"
+        case .maskedFrame: "server frame is masked"
         case .reservedBitsSet: "frame has reserved bits set but no extension was negotiated"
         case let .unknownOpcode(opcode): "unknown opcode 0x\(String(opcode, radix: 16))"
         case .fragmentedControlFrame: "control frame is fragmented"

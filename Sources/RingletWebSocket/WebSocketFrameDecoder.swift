@@ -1,11 +1,13 @@
-/// Turns the bytes a client sends into messages, however the network splits them. It is
-/// the server side of RFC 6455 and enforces every framing rule there, because a daemon
-/// reachable from a browser must not trust its input: the size limit is checked as soon
-/// as a frame header arrives, before the payload is buffered, and once an error is thrown
-/// every later call throws it again, since the connection must then be closed.
+/// Turns the bytes the peer sends into messages, however the network splits them. It
+/// enforces every framing rule of RFC 6455, because a daemon reachable from a browser must
+/// not trust its input: the size limit is checked as soon as a frame header arrives, before
+/// the payload is buffered, and once an error is thrown every later call throws it again,
+/// since the connection must then be closed. `role` is the side it decodes for, which
+/// decides whether frames must be masked (from a client) or must not be (from a server).
 public struct WebSocketFrameDecoder: Sendable {
     /// The largest text or binary message accepted, after joining fragments.
     public let maxMessageSize: Int
+    public let role: WebSocketRole
 
     private var buffer: [UInt8] = []
     private var readIndex = 0
@@ -13,9 +15,10 @@ public struct WebSocketFrameDecoder: Sendable {
     private var fragmented: (opcode: WebSocketFrame.Opcode, payload: [UInt8])?
     private var failure: WebSocketError?
 
-    public init(maxMessageSize: Int) {
+    public init(maxMessageSize: Int, role: WebSocketRole = .server) {
         precondition(maxMessageSize >= 0, "maxMessageSize must not be negative, got \(maxMessageSize)")
         self.maxMessageSize = maxMessageSize
+        self.role = role
     }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
@@ -50,7 +53,11 @@ public struct WebSocketFrameDecoder: Sendable {
         guard first & 0x70 == 0 else { throw .reservedBitsSet }
         guard let opcode = WebSocketFrame.Opcode(rawValue: first & 0x0F) else { throw .unknownOpcode(first & 0x0F) }
         let fin = first & 0x80 != 0
-        guard second & 0x80 != 0 else { throw .unmaskedFrame }
+        let masked = second & 0x80 != 0
+        switch role {
+        case .server: guard masked else { throw .unmaskedFrame }
+        case .client: guard !masked else { throw .maskedFrame }
+        }
         let shortLength = second & 0x7F
         if opcode.isControl {
             guard fin else { throw .fragmentedControlFrame }
@@ -82,13 +89,16 @@ public struct WebSocketFrameDecoder: Sendable {
             guard length <= UInt64(room) else { throw .messageTooBig(limit: maxMessageSize) }
         }
 
-        let headerLength = 2 + lengthBytes + 4
+        let maskLength = masked ? 4 : 0
+        let headerLength = 2 + lengthBytes + maskLength
         guard available >= headerLength, UInt64(available - headerLength) >= length else { return nil }
         let maskStart = readIndex + 2 + lengthBytes
-        let payloadStart = maskStart + 4
+        let payloadStart = maskStart + maskLength
         var payload = Array(buffer[payloadStart..<payloadStart + Int(length)])
-        for index in payload.indices {
-            payload[index] ^= buffer[maskStart + (index & 3)]
+        if masked {
+            for index in payload.indices {
+                payload[index] ^= buffer[maskStart + (index & 3)]
+            }
         }
         readIndex = payloadStart + Int(length)
         return WebSocketFrame(fin: fin, opcode: opcode, payload: payload)
