@@ -40,16 +40,19 @@ public struct Command: Sendable {
     public var options: [Option]
     public var arguments: [Argument]
     public var subcommands: [Command]
+    /// Left out of its parent's help: for commands Ringlet runs itself (`session-host`), not people.
+    public var hidden: Bool
     public var action: Action?
 
     public init(_ name: String, summary: String, discussion: String = "", options: [Option] = [],
-                arguments: [Argument] = [], subcommands: [Command] = [], action: Action? = nil) {
+                arguments: [Argument] = [], subcommands: [Command] = [], hidden: Bool = false, action: Action? = nil) {
         self.name = name
         self.summary = summary
         self.discussion = discussion
         self.options = options
         self.arguments = arguments
         self.subcommands = subcommands
+        self.hidden = hidden
         self.action = action
     }
 

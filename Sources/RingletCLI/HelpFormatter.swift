@@ -20,7 +20,7 @@ enum HelpFormatter {
             text += "\n" + command.discussion + "\n"
         }
         if !command.subcommands.isEmpty {
-            text += "\ncommands:\n" + rows(command.subcommands.map { ($0.name, $0.summary) })
+            text += "\ncommands:\n" + rows(command.subcommands.filter { !$0.hidden }.map { ($0.name, $0.summary) })
         }
         if !command.arguments.isEmpty {
             text += "\narguments:\n" + rows(command.arguments.map { ($0.name, $0.help) })

@@ -28,6 +28,9 @@ public enum RingletCommand {
                 ConfigCommands.command,
                 AuditCommands.command,
                 SessionsCommands.command,
+                DaemonCommand.command,
+                RemotesCommands.command,
+                SessionHostCommand.command,
                 DoctorCommand.command,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")

@@ -1,3 +1,4 @@
+import Glibc
 import RingletAudit
 import RingletCrypto
 import RingletHooks
@@ -22,6 +23,16 @@ struct RunAudit: Sendable {
                                   path: invocation.value("audit-log").map { PolicyRequest.absolute($0, from: invocation.context.workingDirectory) })
         profile = composition.profile?.name
         self.session = session
+    }
+
+    /// The daemon's session host names the run after its session (RINGLET_SESSION_ID), so the audit
+    /// log, the recording and the daemon's listing agree; a run from a terminal is `run-<pid>`.
+    static func sessionIdentifier() -> String {
+        if let given = Environment.value("RINGLET_SESSION_ID"), (1...64).contains(given.count),
+           given.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {
+            return given
+        }
+        return "run-\(getpid())"
     }
 
     func record(_ type: String, verdict: String? = nil, _ fields: [String: String]) {

@@ -60,7 +60,7 @@ enum RunCommand {
                 if !(ownGroup && (signal == SIGINT || signal == SIGQUIT)) { supervisor.stop(with: signal) }
             }
         }
-        let audit = try RunAudit(invocation, composition: composition, session: "run-\(getpid())")
+        let audit = try RunAudit(invocation, composition: composition, session: RunAudit.sessionIdentifier())
         let profileRun = try ProfileRun(composition, agent: agent, context: invocation.context, audit: audit)
         if invocation.flag("no-sandbox") {
             audit.launch(composition, mode: "no-sandbox", limits: "none")

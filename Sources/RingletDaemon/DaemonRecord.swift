@@ -48,9 +48,19 @@ public struct DaemonRecord: Codable, Sendable, Equatable {
     public static func running(runtimeDirectory: String) -> DaemonRecord? {
         guard let text = try? FileBytes.readString(path(runtimeDirectory: runtimeDirectory), limit: 64 << 10),
               let record = try? JSONDecoder().decode(DaemonRecord.self, from: Data(text.utf8)),
-              record.pid > 0, kill(record.pid, 0) == 0 || errno == EPERM
+              isAlive(record.pid)
         else { return nil }
         return record
+    }
+
+    /// Whether process `pid` exists and has not exited: a killed daemon whose parent does not reap it
+    /// stays a zombie, which `kill(pid, 0)` alone would take for a running daemon.
+    public static func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? FileBytes.readString("/proc/\(pid)/stat", limit: 4096),
+              let end = stat.lastIndex(of: ")") else { return true }
+        // The state letter follows the command name, which is in parentheses and may contain anything.
+        return String(stat[stat.index(after: end)...]).trimmingWhitespace.first != "Z"
     }
 
     /// Removes the record if it is this process's, so a newer daemon's record is never taken away.

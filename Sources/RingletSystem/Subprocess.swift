@@ -42,6 +42,9 @@ public struct Subprocess {
     /// reach it and nothing else. Output then goes to that terminal: `run()` captures nothing, whatever
     /// `capturesOutput` says.
     public var controllingTerminal: String?
+    /// A session of its own (setsid) without a terminal: a background process that must outlive this one
+    /// and not get its terminal's signals, such as a daemon's session host.
+    public var newSession = false
 
     public init(_ program: String, _ arguments: [String], workingDirectory: String? = nil,
                 environment: [String: String] = [:], outputLimit: Int = 64 << 20, timeout: Duration? = nil) {
@@ -56,6 +59,12 @@ public struct Subprocess {
     /// Starts the child sharing this process's standard streams and returns at once; `wait(_:)` reaps it.
     public func start() throws(SystemError) -> pid_t {
         try spawn(stdout: nil, stderr: nil)
+    }
+
+    /// Starts the child with stdin from /dev/null and stdout and stderr into `output` (a log file) and
+    /// returns at once; `wait(_:)` reaps it.
+    public func start(output: FileDescriptor) throws(SystemError) -> pid_t {
+        try spawn(stdout: output, stderr: output)
     }
 
     /// Waits for a child `start()` began; its status as `run()` reports it.
@@ -124,7 +133,7 @@ public struct Subprocess {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        let session = controllingTerminal == nil ? 0 : ringlet_spawn_setsid_flag()
+        let session = controllingTerminal == nil && !newSession ? 0 : ringlet_spawn_setsid_flag()
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | session)
 
         var pid = pid_t()
