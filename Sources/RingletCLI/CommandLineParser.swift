@@ -34,7 +34,7 @@ struct CommandLineParser {
             }
             if word.hasPrefix("-") { break }
             guard let sub = command.subcommands.first(where: { $0.name == word }) else {
-                let names = command.subcommands.map(\.name)
+                let names = command.subcommands.filter { !$0.hidden }.map(\.name)
                 let hint = KeySuggestion.closest(to: word, among: names).map { " (did you mean '\($0)'?)" } ?? ""
                 throw .usage("unknown command '\(path.joined(separator: " ")) \(word)'\(hint)", usage: HelpFormatter.usage(command, path: path))
             }
