@@ -25,6 +25,9 @@ struct PolicyExplanation: Encodable {
     var replacedSettings: [Replaced]
     var resources: [Limit]
     var dangerouslySkipPermissions: Bool?
+    /// Whether recordings keep input, and which layer said so.
+    var audit: Bool?
+    var auditOrigin: String?
     var warnings: [String]
 
     init(_ policy: ComposedPolicy, title: String) {
@@ -63,6 +66,8 @@ struct PolicyExplanation: Encodable {
             return Limit(name: name, value: format(winner.value), origin: winner.origin.description, alsoSet: others)
         }
         dangerouslySkipPermissions = policy.skipPermissions?.value
+        audit = policy.recordsInput?.value
+        auditOrigin = policy.recordsInput?.origin.description
         warnings = policy.warnings
     }
 
@@ -101,6 +106,7 @@ struct PolicyExplanation: Encodable {
             for other in limit.alsoSet { lines.append("      narrowed from \(other)") }
         }
         if let skip = dangerouslySkipPermissions { lines += ["", "dangerously_skip_permissions: \(skip)"] }
+        if let audit { lines += ["", "audit (recordings keep input): \(audit)  \(auditOrigin ?? "")"] }
         if !warnings.isEmpty {
             lines += ["", "Warnings"] + warnings.map { "  ! " + $0 }
         }

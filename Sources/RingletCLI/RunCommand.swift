@@ -101,7 +101,8 @@ enum RunCommand {
             if !enforcement.degraded.isEmpty { audit.record("degraded", ["not_enforced": enforcement.degraded.joined(separator: "; ")]) }
             let recording = invocation.context.directories.state + "/recordings/\(audit.session).cast"
             let session = interactive ? try terminalSession(settings: &settings, supervisor: supervisor, recording: recording,
-                                                            command: (command + invocation.arguments).joined(separator: " ")) : nil
+                                                            command: (command + invocation.arguments).joined(separator: " "),
+                                                            recordsInput: composition.policy.recordsInput?.value == true) : nil
             defer { session?.finish() }
             let status = try SandboxLauncher.run(plan, settings: settings) { pid in supervisor.started(pid) }
             session?.finish()
@@ -124,12 +125,12 @@ enum RunCommand {
 
     /// The agent's own pseudo-terminal, sized like this one, relayed (raw) and recorded until the run ends.
     static func terminalSession(settings: inout SandboxLauncher.Settings, supervisor: Supervisor, recording: String,
-                                command: String) throws(SandboxError) -> TerminalSession {
+                                command: String, recordsInput: Bool) throws(SandboxError) -> TerminalSession {
         do throws(TerminalError) {
             let size = WindowSize.of(0)
             let terminal = try PseudoTerminal.open(size: size)
             let recorder = try AsciicastRecorder(path: recording, size: size ?? WindowSize(rows: 24, columns: 80), command: command,
-                                                 term: Environment.value("TERM"))
+                                                 term: Environment.value("TERM"), recordsInput: recordsInput)
             let session = TerminalSession(terminal: terminal, recorder: recorder)
             try session.start { signal in supervisor.stop(with: signal) }
             settings.terminal = terminal.replicaPath

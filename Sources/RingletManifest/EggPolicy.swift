@@ -36,6 +36,7 @@ public struct EggPolicy: Sendable {
         public var resources: [String: YAMLLocation] = [:]
         public var dangerouslySkipPermissions: YAMLLocation?
         public var agentSettings: YAMLLocation?
+        public var audit: YAMLLocation?
     }
 
     public enum Base: Sendable, Hashable {
@@ -53,10 +54,12 @@ public struct EggPolicy: Sendable {
     public var resources: Resources
     public var dangerouslySkipPermissions: Bool?
     public var agentSettings: YAMLNode?
+    /// `audit: true`: session recordings keep what was typed as well as what was shown.
+    public var audit: Bool?
     public var locations = Locations()
 
     public static let keys = ["base", "fs", "network", "env", "resources", "dangerously_skip_permissions",
-                              "agent_settings", "allow-override"]
+                              "agent_settings", "allow-override", "audit"]
 
     public init(_ map: YAMLMapping) throws(YAMLError) {
         try map.requireKnownKeys(EggPolicy.keys)
@@ -125,6 +128,8 @@ public struct EggPolicy: Sendable {
         agentSettings = map.optionalNode("agent_settings")
         locations.dangerouslySkipPermissions = map.optionalNode("dangerously_skip_permissions")?.location
         locations.agentSettings = agentSettings?.location
+        audit = try map.optionalBool("audit")
+        locations.audit = map.optionalNode("audit")?.location
     }
 
     private static func positive(_ map: YAMLMapping, _ key: String) throws(YAMLError) -> Int? {

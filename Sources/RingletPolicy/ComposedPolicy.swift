@@ -166,6 +166,8 @@ public struct ComposedPolicy: Sendable {
 
     public var skipPermissions: (value: Bool, origin: RuleOrigin)? { layers.compactMap(\.skipPermissions).last }
     public var agentSettings: (value: YAMLNode, origin: RuleOrigin)? { layers.compactMap(\.agentSettings).last }
+    /// Whether recordings keep input (`audit:`), as the last layer that says so decides.
+    public var recordsInput: (value: Bool, origin: RuleOrigin)? { layers.compactMap(\.recordInput).last }
 
     /// What a reviewer must see first: unrestricted network, protected rules lifted, overrides applied.
     public var warnings: [String] {

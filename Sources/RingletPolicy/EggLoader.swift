@@ -90,6 +90,7 @@ public enum EggLoader {
         if let pids = resources.maxProcesses { layer.maxProcesses = .init(value: pids, origin: origin(policy.locations.resources["max_pids"])) }
         if let skip = policy.dangerouslySkipPermissions { layer.skipPermissions = (skip, origin(policy.locations.dangerouslySkipPermissions)) }
         if let settings = policy.agentSettings { layer.agentSettings = (settings, origin(policy.locations.agentSettings)) }
+        if let audit = policy.audit { layer.recordInput = (audit, origin(policy.locations.audit)) }
         return layers + [layer]
     }
 

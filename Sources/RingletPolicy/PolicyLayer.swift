@@ -78,6 +78,8 @@ public struct PolicyLayer: Sendable {
     public var maxProcesses: Limit<Int>?
     public var skipPermissions: (value: Bool, origin: RuleOrigin)?
     public var agentSettings: (value: YAMLNode, origin: RuleOrigin)?
+    /// `audit:`: whether recordings keep the session's input too.
+    public var recordInput: (value: Bool, origin: RuleOrigin)?
     /// `base: none`: the built-in defaults are left out of the composition (their protected rules stay).
     public var dropsDefaults = false
 
@@ -89,6 +91,6 @@ public struct PolicyLayer: Sendable {
     public var isEmpty: Bool {
         fileRules.isEmpty && overrides.isEmpty && network.isEmpty && environment.isEmpty && cpuMilliseconds == nil
             && memoryBytes == nil && maxFileDescriptors == nil && maxProcesses == nil && skipPermissions == nil
-            && agentSettings == nil && !dropsDefaults
+            && agentSettings == nil && recordInput == nil && !dropsDefaults
     }
 }

@@ -2,7 +2,8 @@ import Glibc
 import RingletSystem
 
 /// A terminal session written as it happens in asciicast v2 — a JSON header line, then one
-/// `[seconds, "o", text]` line per chunk of output and `[seconds, "r", "COLSxROWS"]` per resize — the
+/// `[seconds, "o", text]` line per chunk of output, `[seconds, "r", "COLSxROWS"]` per resize and, when
+/// asked (`audit: true`), `[seconds, "i", text]` per chunk of input — the
 /// format `asciinema play` and `asciinema cat` read, so "what did the agent show while I was away" is
 /// answered by replaying the file.
 ///
@@ -13,9 +14,13 @@ public final class AsciicastRecorder: @unchecked Sendable {
     private let file: FileDescriptor
     private let started: ContinuousClock.Instant
     private var pending: [UInt8] = []
+    private var pendingInput: [UInt8] = []
+    /// Input is kept only when asked: what a person types can include passwords.
+    private let recordsInput: Bool
 
     /// Creates `path` (0600; its folder 0700) and writes the header.
-    public init(path: String, size: WindowSize, command: String, term: String?) throws(TerminalError) {
+    public init(path: String, size: WindowSize, command: String, term: String?, recordsInput: Bool = false) throws(TerminalError) {
+        self.recordsInput = recordsInput
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         do throws(SystemError) {
             if !folder.isEmpty { try Directory.create(folder, mode: 0o700) }
@@ -36,6 +41,16 @@ public final class AsciicastRecorder: @unchecked Sendable {
         guard complete > 0 else { return }
         event("o", String(decoding: pending[..<complete], as: UTF8.self))
         pending.removeFirst(complete)
+    }
+
+    /// What was typed, when input is recorded; ignored otherwise.
+    public func input(_ bytes: ArraySlice<UInt8>) {
+        guard recordsInput else { return }
+        pendingInput += bytes
+        let complete = Self.completePrefix(pendingInput)
+        guard complete > 0 else { return }
+        event("i", String(decoding: pendingInput[..<complete], as: UTF8.self))
+        pendingInput.removeFirst(complete)
     }
 
     public func resize(_ size: WindowSize) {

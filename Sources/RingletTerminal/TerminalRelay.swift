@@ -104,6 +104,7 @@ final class TerminalRelay: @unchecked Sendable {
                 let n = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
                 if n > 0 {
                     pending = Array(chunk[0 ..< n])
+                    recorder?.input(chunk[0 ..< n])
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     inputOpen = false
                 }

@@ -85,6 +85,24 @@ import Testing
         #expect(result.stdout.hasSuffix("status 0\ncooked True\n"), "\(result)")
     }
 
+    /// Input is recorded only when a layer asks (`audit: true`), since what a person types can be a password.
+    @Test func anAuditPolicyRecordsInputTooAndOtherwiseNone() throws {
+        let typed = "type:" + Array("ringlet\r".utf8).map { String(format: "%02x", $0) }.joined()
+        let plain = try drive(size: (24, 80), steps: ["wait:name?", typed], script: "echo name?; read name; echo \"hello $name\"")
+        #expect(plain.stdout.contains("hello ringlet\n"), "\(plain)")
+        try "audit: true\n".write(toFile: project + "/egg.yaml", atomically: true, encoding: .utf8)
+        let audited = try drive(size: (24, 80), steps: ["wait:name?", typed], script: "echo name?; read name; echo \"hello $name\"")
+        #expect(audited.stdout.contains("hello ringlet\n"), "\(audited)")
+
+        let folder = workspace.home + "/state/recordings"
+        let recordings = try FileManager.default.contentsOfDirectory(atPath: folder).map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
+        #expect(recordings.count == 2)
+        #expect(recordings.filter { $0.contains(#", "i", "#) }.count == 1, "only the audited session has input events")
+        #expect(recordings.contains { $0.contains(#", "i", "ringlet\r"]"#) }, "\(recordings)")
+        let explained = try succeed(try workspace.ringlet.run(["sandbox", "explain", "--agent", "shell"], in: project))
+        #expect(explained.stdout.contains("audit (recordings keep input): true"), "\(explained)")
+    }
+
     @Test func terminalInjectionIsRefused() throws {
         let script = "python3 -c 'import fcntl, termios\ntry:\n    fcntl.ioctl(0, termios.TIOCSTI, b\"x\"); print(\"injected\")\nexcept OSError as e:\n    print(\"refused\", e.errno)'"
         let result = try drive(size: (24, 80), steps: [], script: script)
