@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Glibc
 import RingletManifest
+import RingletSessions
 import RingletSystem
 
 /// `ringlet sessions list|replay`: the recordings of past terminal sessions (asciicast v2 files in
@@ -35,23 +36,37 @@ enum SessionsCommands {
         }
     }
 
-    static let list = Command("list", summary: "recorded sessions, newest first", options: [Command.jsonOption]) { (invocation) throws(CLIError) in
+    static let list = Command(
+        "list", summary: "sessions, newest first: the daemon's live ones and every recorded one",
+        discussion: "STATE is running or exited for a session whose host still runs (the daemon's sessions), ended for a recording only.",
+        options: [Command.jsonOption]
+    ) { (invocation) throws(CLIError) in
         let folder = invocation.context.directories.state + "/recordings"
-        struct Row: Encodable { var id: String, started: String, seconds: Double, size: String, command: String, bytes: Int }
+        struct Row: Encodable { var id: String, state: String, started: String, seconds: Double, size: String, command: String, bytes: Int }
+        let sessions = SessionDirectory(runtime: invocation.context.directories.runtime)
+        var live: [String: SessionStatus] = [:]
+        for metadata in sessions.sessions() {
+            live[metadata.id] = try? SessionHostConnection.status(socketPath: sessions.socketPath(for: metadata.id))
+        }
         var rows: [Row] = []
         for name in ((try? Directory.contents(folder)) ?? []) where name.hasSuffix(".cast") {
             guard let (header, events, bytes) = try? read(folder + "/" + name) else { continue }
-            rows.append(Row(id: String(name.dropLast(5)), started: header.timestamp.map(isoTime) ?? "?", seconds: events.last?.time ?? 0,
-                            size: "\(header.width)x\(header.height)", command: header.command ?? "", bytes: bytes))
+            let id = String(name.dropLast(5))
+            rows.append(Row(id: id, state: live[id]?.state.rawValue ?? "ended", started: header.timestamp.map(isoTime) ?? "?",
+                            seconds: events.last?.time ?? 0, size: "\(header.width)x\(header.height)", command: header.command ?? "", bytes: bytes))
+        }
+        for (id, status) in live where !rows.contains(where: { $0.id == id }) {
+            rows.append(Row(id: id, state: status.state.rawValue, started: status.started, seconds: 0, size: "\(status.cols)x\(status.rows)",
+                            command: "profile \(status.profile ?? "?")", bytes: 0))
         }
         rows.sort { $0.started > $1.started }
         if invocation.json { try JSONOutput.print(rows); return .success }
         guard !rows.isEmpty else {
-            Console.out("no recorded sessions yet; `ringlet run` on a terminal records one")
+            Console.out("no sessions yet; `ringlet run` on a terminal records one, `ringlet daemon` serves live ones")
             return .success
         }
-        var table = TextTable(["ID", "STARTED", "SECONDS", "SIZE", "COMMAND"])
-        for row in rows { table.add([row.id, row.started, String((row.seconds * 10).rounded() / 10), row.size, row.command]) }
+        var table = TextTable(["ID", "STATE", "STARTED", "SECONDS", "SIZE", "COMMAND"])
+        for row in rows { table.add([row.id, row.state, row.started, String((row.seconds * 10).rounded() / 10), row.size, row.command]) }
         Console.out(table.text)
         return .success
     }

@@ -39,7 +39,7 @@ public final class AsciicastRecorder: @unchecked Sendable {
         pending += bytes
         let complete = Self.completePrefix(pending)
         guard complete > 0 else { return }
-        event("o", String(decoding: pending[..<complete], as: UTF8.self))
+        event("o", pending[..<complete])
         pending.removeFirst(complete)
     }
 
@@ -49,30 +49,40 @@ public final class AsciicastRecorder: @unchecked Sendable {
         pendingInput += bytes
         let complete = Self.completePrefix(pendingInput)
         guard complete > 0 else { return }
-        event("i", String(decoding: pendingInput[..<complete], as: UTF8.self))
+        event("i", pendingInput[..<complete])
         pendingInput.removeFirst(complete)
     }
 
     public func resize(_ size: WindowSize) {
-        event("r", "\(size.columns)x\(size.rows)")
+        event("r", Array("\(size.columns)x\(size.rows)".utf8)[...])
     }
 
     /// Writes what is held back (a cut sequence becomes U+FFFD) and closes the file.
     public func close() {
-        if !pending.isEmpty { event("o", String(decoding: pending, as: UTF8.self)) }
+        if !pending.isEmpty { event("o", pending[...]) }
         pending = []
         file.close()
     }
 
-    private func event(_ kind: String, _ text: String) {
+    /// One event line, built on bytes: this runs for every chunk the agent prints, so it must cost
+    /// little more than copying them.
+    private func event(_ kind: String, _ text: ArraySlice<UInt8>) {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        write("[\((seconds * 1_000_000).rounded() / 1_000_000), \"\(kind)\", \(Self.quoted(text))]")
+        var line = Array("[\((seconds * 1_000_000).rounded() / 1_000_000), \"\(kind)\", ".utf8)
+        line.reserveCapacity(line.count + text.count + text.count / 8 + 8)
+        Self.appendQuoted(text, to: &line)
+        line += Array("]\n".utf8)
+        write(line)
+    }
+
+    private func write(_ line: [UInt8]) {
+        guard file.rawValue >= 0 else { return }
+        try? file.writeAll(line)
     }
 
     private func write(_ line: String) {
-        guard file.rawValue >= 0 else { return }
-        try? file.writeAll(Array((line + "\n").utf8))
+        write(Array((line + "\n").utf8))
     }
 
     /// How many leading bytes end on a UTF-8 sequence boundary (a trailing sequence still missing bytes is left out).
@@ -92,20 +102,39 @@ public final class AsciicastRecorder: @unchecked Sendable {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        appendQuoted(Array(text.utf8)[...], to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text` as a JSON string literal appended to `line`: invalid UTF-8 becomes U+FFFD (every event must
+    /// be valid text), quotes, backslashes and control characters are escaped, the rest is copied.
+    static func appendQuoted(_ text: ArraySlice<UInt8>, to line: inout [UInt8]) {
+        let valid: [UInt8] = String(validating: text, as: UTF8.self) == nil ? Array(String(decoding: text, as: UTF8.self).utf8) : Array(text)
+        let hex = Array("0123456789abcdef".utf8)
+        line.append(UInt8(ascii: "\""))
+        for byte in valid {
+            let escaped: UInt8? = switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+            case UInt8(ascii: "\n"): UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): UInt8(ascii: "r")
+            case UInt8(ascii: "\t"): UInt8(ascii: "t")
+            case 0 ..< 0x20, 0x7f: UInt8(ascii: "u")
+            default: nil
+            }
+            guard let escaped else {
+                line.append(byte)
+                continue
+            }
+            line.append(UInt8(ascii: "\\"))
+            line.append(escaped)
+            if escaped == UInt8(ascii: "u") {
+                line.append(UInt8(ascii: "0"))
+                line.append(UInt8(ascii: "0"))
+                line.append(hex[Int(byte >> 4)])
+                line.append(hex[Int(byte & 0xf)])
             }
         }
-        return result + "\""
+        line.append(UInt8(ascii: "\""))
     }
 }
