@@ -25,6 +25,7 @@ enum DaemonCommand {
                 .init("max-sessions", value: "N", help: "running sessions at most; more are refused with 429 (default 32)"),
                 .init("idle-timeout", value: "AGE", help: "end a session with no input and no output for AGE, e.g. 4h (default: never)"),
                 .init("replay-bytes", value: "N", help: "output replayed to a client that attaches (default 1048576)"),
+                .init("keep-exited", value: "AGE", help: "how long an ended session stays listed with its exit code (default 10m; 0s removes it at once)"),
                 .init("stay-alive", help: "detach from this terminal and keep serving after it closes"),
                 RunAudit.option,
             ],
@@ -48,14 +49,14 @@ enum DaemonCommand {
         let audit = try AuditTrail.open(invocation.context, path: auditPath)
         defer { audit.close() }
         let launcher = SessionLauncher(executable: FileStatus.realPath("/proc/self/exe") ?? CommandLine.arguments[0], directories: directories,
-                                       auditLog: auditPath, idleTimeout: try idleTimeout(invocation),
+                                       auditLog: auditPath, idleTimeout: try seconds(invocation, "idle-timeout", minimum: 1),
                                        replayBytes: try invocation.integer("replay-bytes").map { value throws(CLIError) in
                                            guard (1024...(256 << 20)).contains(value) else {
                                                throw .usage("--replay-bytes must be from 1024 to 268435456", usage: invocation.usage)
                                            }
                                            return value
                                        },
-                                       linger: nil)
+                                       linger: try seconds(invocation, "keep-exited", minimum: 0))
         let backend = LocalDaemonBackend(context: invocation.context, launcher: launcher, audit: audit)
 
         // Signals are blocked before the loop or any worker thread exists, then taken by one thread.
@@ -114,10 +115,11 @@ enum DaemonCommand {
         return settings
     }
 
-    private static func idleTimeout(_ invocation: Invocation) throws(CLIError) -> Int? {
-        guard let text = invocation.value("idle-timeout") else { return nil }
-        guard let milliseconds = Age.milliseconds(text), milliseconds >= 1000 else {
-            throw .usage("--idle-timeout takes an age like 30m, 4h or 1d (at least 1s), not '\(text)'", usage: invocation.usage)
+    /// An age option in whole seconds.
+    private static func seconds(_ invocation: Invocation, _ option: String, minimum: Int) throws(CLIError) -> Int? {
+        guard let text = invocation.value(option) else { return nil }
+        guard let milliseconds = Age.milliseconds(text), milliseconds / 1000 >= minimum else {
+            throw .usage("--\(option) takes an age like 30m, 4h or 1d (at least \(minimum)s), not '\(text)'", usage: invocation.usage)
         }
         return Int(milliseconds / 1000)
     }

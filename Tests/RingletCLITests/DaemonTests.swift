@@ -103,11 +103,13 @@ import Testing
         #expect(clients["attached_clients"] as? Int == 0, "\(clients)")
     }
 
-    @Test func anIdleSessionEndsAfterTheIdleTimeout() throws {
-        let daemon = try DaemonFixture(["--idle-timeout", "3s"])
+    @Test func anIdleSessionEndsAfterTheIdleTimeoutAndIsListedUntilKeepExitedPasses() throws {
+        let daemon = try DaemonFixture(["--idle-timeout", "3s", "--keep-exited", "20s"])
         let id = try daemon.createSession()
         #expect(try daemon.eventually { (try daemon.session(id)["state"] as? String) == "exited" })
         #expect(try daemon.session(id)["exit_code"] as? Int == 143, "SIGTERM ended it")
+        #expect(try daemon.eventually { try daemon.request("GET", "/api/sessions/" + id).status == 404 }, "gone once --keep-exited passed")
+        #expect(daemon.sessionIDs().isEmpty, "its host removed its socket and metadata")
     }
 
     @Test func badFramesCloseOnlyTheirOwnConnection() throws {
