@@ -155,11 +155,24 @@ public final class SessionHost {
     private func masterReady(_ events: EventLoop.Events) {
         if events.contains(.writable) { writeInput() }
         guard masterOpen else { return }
-        let n = chunk.withUnsafeMutableBytes { Glibc.read(terminal.master.rawValue, $0.baseAddress, $0.count) }
-        if n > 0 {
-            publish(chunk[0 ..< n])
-        } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
+        // A pseudo-terminal hands out at most a few KiB per read; what is already waiting is gathered into
+        // one chunk, so a fast agent costs clients (and the WebSocket frames behind them) one frame per
+        // 64 KiB, not one per 4 KiB.
+        var filled = 0
+        var ended = false
+        while filled < chunk.count {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(terminal.master.rawValue, $0.baseAddress! + filled, $0.count - filled) }
+            if n > 0 {
+                filled += n
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
             // EIO: every descriptor of the replica is closed, so nothing more will come.
+            ended = n == 0 || errno != EAGAIN
+            break
+        }
+        if filled > 0 { publish(chunk[0 ..< filled]) }
+        if ended {
             closeMaster()
             if reapedCode != nil { finishExit() }
         }

@@ -83,7 +83,7 @@ final class TerminalRelay: @unchecked Sendable {
         var inputOpen = true
         var masterOpen = true
         var pending: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 << 10)
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let readsInput = inputOpen && masterOpen && pending.isEmpty
             var fds = [
@@ -130,18 +130,28 @@ final class TerminalRelay: @unchecked Sendable {
     }
 
     /// One read of the master, copied to the output; false once the master is gone (EIO, end of file).
+    /// What is waiting is gathered first (a pseudo-terminal hands out a few KiB per read), so a fast
+    /// agent costs one write and one recorded event per chunk rather than per read.
     private func copyFromMaster(into chunk: inout [UInt8]) -> Bool {
-        let n = chunk.withUnsafeMutableBytes { read(terminal.master.rawValue, $0.baseAddress, $0.count) }
-        if n > 0 {
-            writeOutput(chunk[0 ..< n])
-            return true
+        var filled = 0
+        var open = true
+        while filled < chunk.count {
+            let n = chunk.withUnsafeMutableBytes { read(terminal.master.rawValue, $0.baseAddress! + filled, $0.count - filled) }
+            if n > 0 {
+                filled += n
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            open = n < 0 && errno == EAGAIN
+            break
         }
-        return n < 0 && (errno == EINTR || errno == EAGAIN)
+        if filled > 0 { writeOutput(chunk[0 ..< filled]) }
+        return open
     }
 
     /// After the agent exited: whatever the master still holds, until it is empty or gone.
     private func drainMaster() {
-        var chunk = [UInt8](repeating: 0, count: 16 << 10)
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(terminal.master.rawValue, $0.baseAddress, $0.count) }
             if n > 0 {
