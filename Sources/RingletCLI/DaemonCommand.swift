@@ -1,6 +1,7 @@
 import Glibc
 import RingletAudit
 import RingletDaemon
+import RingletPolicy
 import RingletProfile
 import RingletSystem
 
@@ -26,6 +27,7 @@ enum DaemonCommand {
                 .init("idle-timeout", value: "AGE", help: "end a session with no input and no output for AGE, e.g. 4h (default: never)"),
                 .init("replay-bytes", value: "N", help: "output replayed to a client that attaches (default 1048576)"),
                 .init("keep-exited", value: "AGE", help: "how long an ended session stays listed with its exit code (default 10m; 0s removes it at once)"),
+                .init("web-root", value: "DIR", help: "serve the dashboard from DIR (default: $RINGLET_WEB_ROOT, ~/.local/share/ringlet/web, the build's .build/web)"),
                 .init("stay-alive", help: "detach from this terminal and keep serving after it closes"),
                 RunAudit.option,
             ],
@@ -83,6 +85,11 @@ enum DaemonCommand {
         }
         AuditTrail.record(audit, "daemon", ["event": "start", "listen": service.boundAddress, "tls": settings.tls == nil ? "no" : "yes"])
         Console.err("ringlet: daemon listening on \(record.url) (pid \(record.pid)); token in \(directories.config)/\(DaemonToken.fileName)")
+        if let root = service.dashboardRoot {
+            Console.err("ringlet: dashboard at \(record.url)/ (from \(root))")
+        } else {
+            Console.err("ringlet: no dashboard (run scripts/build-web, or give --web-root DIR); the API works without it")
+        }
         loop.run()
         AuditTrail.record(audit, "daemon", ["event": "stop"])
         Console.err("ringlet: daemon stopped; sessions keep running")
@@ -94,6 +101,7 @@ enum DaemonCommand {
         var settings = DaemonService.Settings(configDirectory: directories.config, runtimeDirectory: directories.runtime,
                                               version: RingletCommand.version)
         settings.listen = listen
+        settings.webRoots = webRoots(invocation)
         if let maximum = try invocation.integer("max-sessions") {
             guard (1...10_000).contains(maximum) else { throw .usage("--max-sessions must be from 1 to 10000", usage: invocation.usage) }
             settings.maxSessions = maximum
@@ -113,6 +121,20 @@ enum DaemonCommand {
             throw .usage("--tls-cert and --tls-key go together", usage: invocation.usage)
         }
         return settings
+    }
+
+    /// Where the dashboard may be: the option, the environment, the data folder (an installed copy), and the
+    /// `.build/web` that `scripts/build-web` writes next to the build this binary came from.
+    static func webRoots(_ invocation: Invocation) -> [String] {
+        if let root = invocation.value("web-root") { return [PolicyRequest.absolute(root, from: invocation.context.workingDirectory)] }
+        var roots: [String] = []
+        if let root = Environment.value("RINGLET_WEB_ROOT"), root.hasPrefix("/") { roots.append(root) }
+        roots.append(invocation.context.directories.data + "/web")
+        // .build/<triple>/<configuration>/ringlet → .build/web
+        if let binary = FileStatus.realPath("/proc/self/exe") {
+            roots.append(PathResolver.parent(of: PathResolver.parent(of: PathResolver.parent(of: binary))) + "/web")
+        }
+        return roots
     }
 
     /// An age option in whole seconds.

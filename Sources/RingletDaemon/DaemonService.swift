@@ -33,6 +33,8 @@ public final class DaemonService: @unchecked Sendable {
         public var maxClientBacklog = 8 << 20
         /// How often the token file is checked for a rotation.
         public var tokenCheckInterval: Duration = .seconds(1)
+        /// Folders to serve the dashboard from, the first holding an index.html winning.
+        public var webRoots: [String] = []
 
         public init(configDirectory: String, runtimeDirectory: String, version: String) {
             self.configDirectory = configDirectory
@@ -51,6 +53,7 @@ public final class DaemonService: @unchecked Sendable {
     private let directory: SessionDirectory
     private let authenticator: RequestAuthenticator
     private let started = ContinuousClock.now
+    private let dashboard: DashboardAssets?
     private var server: HTTPServer?
     private var token: DaemonToken
     private var tokenFile: TokenFile?
@@ -65,6 +68,7 @@ public final class DaemonService: @unchecked Sendable {
         self.loop = loop
         directory = SessionDirectory(runtime: settings.runtimeDirectory)
         authenticator = RequestAuthenticator(allowedOrigins: settings.allowedOrigins)
+        dashboard = settings.webRoots.lazy.compactMap { DashboardAssets.load(root: $0) }.first
         token = try DaemonToken.loadOrCreate(configDirectory: settings.configDirectory)
         tokenFile = Self.stat(tokenPath)
         server = try HTTPServer(address: settings.listen, loop: loop, tls: settings.tls, limits: settings.limits) { [unowned self] request, responder in
@@ -75,6 +79,9 @@ public final class DaemonService: @unchecked Sendable {
 
     /// Where it listens, with the real port when port 0 was asked for.
     public var boundAddress: String { server?.boundAddress ?? settings.listen }
+
+    /// The folder the dashboard is served from, if one was found.
+    public var dashboardRoot: String? { dashboard?.root }
 
     /// Attached clients now (on the loop thread).
     public var attachedClients: Int { bridges.count }
@@ -92,6 +99,11 @@ public final class DaemonService: @unchecked Sendable {
     // MARK: Routing
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        if request.method == "GET" || request.method == "HEAD", request.path == "/" || request.path.hasPrefix("/assets/") {
+            let answer = dashboard.flatMap { $0.response(path: request.path, ifNoneMatch: request.headers["if-none-match"]) }
+            responder.respond(answer ?? DashboardAssets.missing(searched: settings.webRoots))
+            return
+        }
         reloadTokenIfChanged()
         let decision = authenticator.authenticate(request, token: token)
         guard case let .allowed(usedToken, subprotocol) = decision else {
