@@ -86,7 +86,7 @@ enum DaemonControl {
     static func health(_ record: DaemonRecord, configDirectory: String) -> RemoteHealth? {
         guard let token = try? DaemonToken.loadOrCreate(configDirectory: configDirectory),
               let remote = try? Remote(name: "local", url: record.url),
-              let api = try? RemoteAPI(remote: remote, token: token.value)
+              let api = try? RemoteAPI(remote: remote, token: token.value, client: RemotesCommands.remoteClient)
         else { return nil }
         return try? api.health()
     }

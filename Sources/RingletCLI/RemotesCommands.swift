@@ -1,4 +1,5 @@
 import Glibc
+import RingletHTTP
 import RingletRemote
 import RingletSystem
 import RingletTerminal
@@ -6,6 +7,12 @@ import RingletTerminal
 /// `ringlet remotes add|list|remove|sessions|attach` and `ringlet profiles run NAME --remote R`:
 /// ringlet daemons on other machines, their sessions, and attaching this terminal to one of them.
 enum RemotesCommands {
+    /// How remotes are reached: no redirects (the token goes only to the URL that was added), and a
+    /// daemon with a private CA's certificate is trusted through RINGLET_CA_FILE, as HTTPS registries are.
+    static var remoteClient: HTTPClient {
+        HTTPClient(timeout: .seconds(15), maxRedirects: 0, caFile: Environment.value("RINGLET_CA_FILE"))
+    }
+
     static var command: Command {
         Command("remotes", summary: "ringlet daemons on other machines: add them, list their sessions, attach to one",
                 discussion: """
@@ -187,7 +194,7 @@ enum RemotesCommands {
 
     private static func api(_ name: String, _ store: RemoteStore) throws(RemoteError) -> RemoteAPI {
         let remote = try store.lookup(name)
-        return try RemoteAPI(remote: remote, token: try store.token(for: remote))
+        return try RemoteAPI(remote: remote, token: try store.token(for: remote), client: remoteClient)
     }
 
     /// Exit 2 for what the user typed wrong, 1 for the rest.

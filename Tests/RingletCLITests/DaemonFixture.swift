@@ -13,6 +13,8 @@ final class DaemonFixture: @unchecked Sendable {
     private(set) var process: RunningProcess?
     private(set) var url = ""
     let extraArguments: [String]
+    /// Added to every curl call (a CA file for a daemon serving TLS).
+    var curlOptions: [String] = []
 
     static let client = Repository.fixtures + "/daemon_client.py"
 
@@ -75,7 +77,7 @@ final class DaemonFixture: @unchecked Sendable {
         if let bearer { arguments += ["-H", "Authorization: Bearer " + bearer] }
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["-H", "Content-Type: application/json", "--data", body] }
-        let result = try ProcessRunner.run("curl", arguments + [url + path])
+        let result = try ProcessRunner.run("curl", arguments + curlOptions + [url + path])
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return Answer(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
     }
@@ -128,7 +130,7 @@ final class DaemonFixture: @unchecked Sendable {
 
     /// `command` (a shell command line; `$RINGLET` is the binary) with `line` typed into it and its input
     /// held open until it exits, as a person at a terminal would: end of input would detach a client.
-    func typing(_ line: String, into command: String) throws -> ProcessResult {
+    func typing(_ line: String, into command: String, environment: [String: String] = [:]) throws -> ProcessResult {
         let done = workspace.home + "/typing-done"
         unlink(done)
         let pipeline = """
@@ -138,6 +140,6 @@ final class DaemonFixture: @unchecked Sendable {
             "LINE": line, "DONE": done,
             "RINGLET_HOME": workspace.home, "HOME": workspace.home, "LANG": "C.UTF-8",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "RINGLET": workspace.ringlet.path,
-        ])
+        ].merging(environment) { _, given in given })
     }
 }

@@ -169,6 +169,41 @@ import Testing
         #expect(run.stderr.contains("ringlet: session "), "\(run)")
     }
 
+    /// HTTPS and WSS with a certificate: curl trusting it, and a remote reached through RINGLET_CA_FILE.
+    @Test func withACertificateTheDaemonServesTLSAndRemotesReachItThroughTheCAFile() throws {
+        let folder = try TemporaryDirectory()
+        let certificate = try SelfSignedCertificate(in: folder.path)
+        let daemon = try DaemonFixture(["--tls-cert", certificate.certificatePath, "--tls-key", certificate.keyPath])
+        daemon.curlOptions = ["--cacert", certificate.certificatePath]
+        #expect(daemon.url.hasPrefix("https://127.0.0.1:"))
+        #expect(try daemon.request("GET", "/health").status == 200)
+        let id = try daemon.createSession()
+
+        try succeed(try daemon.workspace.run("config", "set", "credentials.backend", "file"))
+        try succeed(try daemon.workspace.run("remotes", "add", "secure", "--url", daemon.url, "--token", daemon.token))
+        expect(try daemon.workspace.run("remotes", "sessions", "secure"), exit: Exit.failure, stderr: ["certificate"])
+        let trusted = try daemon.workspace.run(["remotes", "sessions", "secure"], environment: ["RINGLET_CA_FILE": certificate.certificatePath])
+        #expect(trusted.status == 0 && trusted.stdout.contains(id), "\(trusted)")
+        let attached = try daemon.typing("echo over-tls-$((5*5)); exit 4", into: #""$RINGLET" remotes attach secure "# + id,
+                                         environment: ["RINGLET_CA_FILE": certificate.certificatePath])
+        #expect(attached.status == 4 && attached.stdout.contains("over-tls-25"), "\(attached)")
+    }
+
+    @Test func aDaemonOnAnotherAddressWithoutTLSWarnsAndStayAliveDetachesIt() throws {
+        let workspace = try RingletWorkspace("ringlet-daemon")
+        let started = try workspace.run("daemon", "--stay-alive", "--listen", "0.0.0.0:0")
+        #expect(started.status == 0, "\(started)")
+        #expect(started.stderr.contains("daemon listening on http://127.0.0.1:"), "\(started)")
+        defer { _ = try? workspace.run("daemon", "stop") }
+        let log = try String(contentsOfFile: workspace.home + "/state/daemon.log", encoding: .utf8)
+        #expect(log.contains("without TLS"), "the warning goes to the detached daemon's log: \(log)")
+        let status = try succeed(try workspace.run("daemon", "status", "--json")).jsonObject()
+        #expect(status["running"] as? Bool == true)
+        let pid = try #require(status["pid"] as? Int)
+        #expect(getsid(pid_t(pid)) == pid_t(pid), "in a session of its own, so a closing terminal does not end it")
+        expect(try workspace.run("daemon", "stop"), exit: Exit.ok, stdout: ["stopped the daemon"])
+    }
+
     @Test func statusAndStopFindTheDaemonAndStoppingLeavesSessionsRunning() throws {
         let daemon = try DaemonFixture()
         let id = try daemon.createSession()
