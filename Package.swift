@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "RingletYAML", dependencies: ["CYAML", "RingletSystem"]),
         .target(name: "RingletSemver"),
         .target(name: "RingletCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "RingletHTTP", dependencies: ["COpenSSL"]),
+        .target(name: "RingletHTTP", dependencies: ["COpenSSL", "RingletCrypto", "RingletSystem"]),
         .target(name: "RingletWebSocket", dependencies: ["RingletCrypto"]),
         .target(name: "RingletSessions", dependencies: ["CRingletShim", "RingletSystem", "RingletTerminal"]),
         .target(name: "RingletDaemon", dependencies: ["COpenSSL", "CRingletShim", "RingletCrypto", "RingletSystem", "RingletWebSocket", "RingletSessions"]),

@@ -1,5 +1,6 @@
 import Glibc
 import RingletAudit
+import RingletSystem
 
 /// `ringlet audit verify|query|export`: reading the tamper-evident audit log that `ringlet run`, the
 /// hook service and the proxy record into, to answer "what did the agent do, and what was refused".
@@ -120,29 +121,6 @@ enum AuditCommands {
 
     static func parseTime(_ text: String, now: Int64) -> Int64? {
         if let age = Age.milliseconds(text) { return now - age }
-        var date = text, clock = "00:00:00"
-        if let separator = text.firstIndex(where: { $0 == "T" || $0 == " " }) {
-            date = String(text[..<separator])
-            clock = String(text[text.index(after: separator)...])
-            if clock.hasSuffix("Z") { clock.removeLast() }
-        }
-        let day = date.split(separator: "-", omittingEmptySubsequences: false).map { Int32($0) }
-        var time = clock.split(separator: ":", omittingEmptySubsequences: false).map { Int32($0) }
-        if time.count == 2 { time.append(0) }
-        guard day.count == 3, time.count == 3, let year = day[0], let month = day[1], let dayOfMonth = day[2],
-              let hour = time[0], let minute = time[1], let second = time[2],
-              (1970 ... 9999).contains(year), (1 ... 12).contains(month), (1 ... 31).contains(dayOfMonth),
-              (0 ... 23).contains(hour), (0 ... 59).contains(minute), (0 ... 60).contains(second)
-        else { return nil }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = dayOfMonth
-        parts.tm_hour = hour
-        parts.tm_min = minute
-        parts.tm_sec = second
-        let seconds = timegm(&parts)
-        guard parts.tm_mday == dayOfMonth else { return nil }  // 2026-02-31 rolled over into March
-        return Int64(seconds) * 1000
+        return UTCTime.parse(text)
     }
 }

@@ -52,7 +52,7 @@ enum SessionsCommands {
         for name in ((try? Directory.contents(folder)) ?? []) where name.hasSuffix(".cast") {
             guard let (header, events, bytes) = try? read(folder + "/" + name) else { continue }
             let id = String(name.dropLast(5))
-            rows.append(Row(id: id, state: live[id]?.state.rawValue ?? "ended", started: header.timestamp.map(isoTime) ?? "?",
+            rows.append(Row(id: id, state: live[id]?.state.rawValue ?? "ended", started: header.timestamp.map { UTCTime.format(seconds: $0) } ?? "?",
                             seconds: events.last?.time ?? 0, size: "\(header.width)x\(header.height)", command: header.command ?? "", bytes: bytes))
         }
         for (id, status) in live where !rows.contains(where: { $0.id == id }) {
@@ -157,13 +157,5 @@ enum SessionsCommands {
         let header = try decoder.decode(Header.self, from: Data(first))
         let events = lines.dropFirst().compactMap { try? decoder.decode(Event.self, from: Data($0)) }
         return (header, events, bytes.count)
-    }
-
-    static func isoTime(_ seconds: Int) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }

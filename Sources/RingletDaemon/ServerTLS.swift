@@ -1,5 +1,6 @@
 import COpenSSL
 import Glibc
+import RingletCrypto
 
 /// The server's TLS configuration: one `SSL_CTX` with the certificate chain and key loaded and
 /// checked against each other, TLS 1.2 or later (OpenSSL 3 already refuses client-initiated
@@ -16,25 +17,25 @@ public final class ServerTLS: @unchecked Sendable {
         }
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_server_method()) else {
-            throw .tls("OpenSSL cannot create a TLS context: \(OpenSSLReason.take() ?? "unknown error")")
+            throw .tls("OpenSSL cannot create a TLS context: \(OpenSSLError.takeReason() ?? "unknown error")")
         }
         self.context = context
         _ = ringlet_SSL_CTX_set_mode(context, Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE))
         guard ringlet_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) == 1 else {
-            throw .tls("OpenSSL refused to require TLS 1.2: \(OpenSSLReason.take() ?? "unknown error")")
+            throw .tls("OpenSSL refused to require TLS 1.2: \(OpenSSLError.takeReason() ?? "unknown error")")
         }
         guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
-            throw .tls("\(certificate) is not a PEM certificate chain (\(OpenSSLReason.take() ?? "unknown error")); give the server certificate first, then its intermediates")
+            throw .tls("\(certificate) is not a PEM certificate chain (\(OpenSSLError.takeReason() ?? "unknown error")); give the server certificate first, then its intermediates")
         }
         guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
-            let reason = OpenSSLReason.take() ?? "unknown error"
+            let reason = OpenSSLError.takeReason() ?? "unknown error"
             if reason.contains("values mismatch") || reason.contains("mismatch") {
                 throw .tls("the private key \(key) does not match the certificate \(certificate); give the key the certificate was issued for")
             }
             throw .tls("\(key) is not an unencrypted PEM private key (\(reason))")
         }
         guard SSL_CTX_check_private_key(context) == 1 else {
-            _ = OpenSSLReason.take()
+            _ = OpenSSLError.takeReason()
             throw .tls("the private key \(key) does not match the certificate \(certificate); give the key the certificate was issued for")
         }
     }

@@ -1,5 +1,6 @@
 import COpenSSL
 import Glibc
+import RingletCrypto
 import RingletSystem
 
 /// One accepted connection's bytes, plain or TLS, on the event loop: it owns the descriptor and the
@@ -110,7 +111,7 @@ final class SocketStream {
         if let writeTimer { loop.cancel(writeTimer) }
         loop.deregister(fd)
         if let tls {
-            if tlsCanShutDown && !lingering { _ = SIGPIPEGuard.run { SSL_shutdown(tls) } }
+            if tlsCanShutDown && !lingering { _ = SIGPIPEBlocker.run { SSL_shutdown(tls) } }
             SSL_free(tls)
             ERR_clear_error()
             self.tls = nil
@@ -153,7 +154,7 @@ final class SocketStream {
     private func handshake() {
         guard let tls else { return }
         ERR_clear_error()
-        let result = SIGPIPEGuard.run { SSL_do_handshake(tls) }
+        let result = SIGPIPEBlocker.run { SSL_do_handshake(tls) }
         if result == 1 {
             handshaking = false
             tlsCanShutDown = true
@@ -167,7 +168,7 @@ final class SocketStream {
         case SSL_ERROR_WANT_WRITE: handshakeWantsWrite = true
         default:
             // Includes a plain-HTTP request on the TLS port ("http request"): that connection only fails.
-            return close(reason: "TLS handshake failed: \(OpenSSLReason.take() ?? "connection closed")")
+            return close(reason: "TLS handshake failed: \(OpenSSLError.takeReason() ?? "connection closed")")
         }
         updateInterest()
     }
@@ -211,7 +212,7 @@ final class SocketStream {
         }
         ERR_clear_error()
         // Reading may write too (TLS 1.3 session tickets, key updates), so it is guarded as writes are.
-        let count = SIGPIPEGuard.run { SSL_read(tls, buffer.baseAddress, Int32(clamping: buffer.count)) }
+        let count = SIGPIPEBlocker.run { SSL_read(tls, buffer.baseAddress, Int32(clamping: buffer.count)) }
         if count > 0 { return Int(count) }
         switch SSL_get_error(tls, count) {
         case SSL_ERROR_WANT_READ:
@@ -223,7 +224,7 @@ final class SocketStream {
             return 0
         default:
             tlsCanShutDown = false
-            close(reason: "TLS read failed: \(OpenSSLReason.take() ?? "connection closed")")
+            close(reason: "TLS read failed: \(OpenSSLError.takeReason() ?? "connection closed")")
             return nil
         }
     }
@@ -275,7 +276,7 @@ final class SocketStream {
             }
         }
         ERR_clear_error()
-        let count = SIGPIPEGuard.run { SSL_write(tls, buffer.baseAddress, Int32(clamping: buffer.count)) }
+        let count = SIGPIPEBlocker.run { SSL_write(tls, buffer.baseAddress, Int32(clamping: buffer.count)) }
         if count > 0 { return Int(count) }
         switch SSL_get_error(tls, count) {
         case SSL_ERROR_WANT_WRITE:
@@ -285,7 +286,7 @@ final class SocketStream {
             return nil
         default:
             tlsCanShutDown = false
-            close(reason: "TLS write failed: \(OpenSSLReason.take() ?? "connection closed")")
+            close(reason: "TLS write failed: \(OpenSSLError.takeReason() ?? "connection closed")")
             return nil
         }
     }
@@ -294,7 +295,7 @@ final class SocketStream {
         guard !lingering else { return }
         if let tls, tlsCanShutDown {
             ERR_clear_error()
-            _ = SIGPIPEGuard.run { SSL_shutdown(tls) }
+            _ = SIGPIPEBlocker.run { SSL_shutdown(tls) }
             ERR_clear_error()
         }
         lingering = true

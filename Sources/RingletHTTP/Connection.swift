@@ -1,4 +1,5 @@
 import COpenSSL
+import RingletCrypto
 import Glibc
 
 /// The transport of one request: a TCP socket, wrapped in TLS for https. Every wait goes

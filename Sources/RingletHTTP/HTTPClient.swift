@@ -1,3 +1,4 @@
+import RingletSystem
 /// A small blocking HTTP/1.1 client for fetching files over `http` and `https`. Each call
 /// opens one connection per hop with `Connection: close`, sends a GET, reads the whole
 /// response into memory and follows redirects; `send` makes other requests (an API call)

@@ -1,3 +1,4 @@
+import RingletSystem
 /// A connection kept open after `HTTPClient.upgrade`, for a protocol that talks both ways for
 /// as long as the user likes (a WebSocket). Reads never wait: the caller polls `descriptor`
 /// next to its other descriptors, so a quiet peer is not a timeout. Writes wait within the

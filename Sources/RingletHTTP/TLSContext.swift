@@ -1,4 +1,5 @@
 import COpenSSL
+import RingletCrypto
 
 /// The OpenSSL client configuration: TLS 1.2 or later and verified peers, trusting the
 /// system store (OpenSSL's default paths, which honour `SSL_CERT_FILE` and `SSL_CERT_DIR`)

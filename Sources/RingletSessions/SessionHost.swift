@@ -73,7 +73,7 @@ public final class SessionHost {
         self.configuration = configuration
         size = (configuration.cols, configuration.rows)
         replay = ReplayBuffer(capacity: max(1, configuration.replayBytes))
-        started = Timestamp.now()
+        started = UTCTime.nowText()
         // Out of the starter's session and process group: the daemon's end (or its terminal's) is not ours.
         _ = setsid()
         _ = ringlet_close_on_exec_from(3)
@@ -346,7 +346,7 @@ public final class SessionHost {
 
     private func acceptClients() {
         while let socket = UnixSocket.accept(listener) {
-            let client = HostedClient(id: nextClientID, socket: socket, since: Timestamp.now())
+            let client = HostedClient(id: nextClientID, socket: socket, since: UTCTime.nowText())
             nextClientID += 1
             let fd = socket.rawValue
             do throws(SystemError) {
@@ -450,7 +450,7 @@ public final class SessionHost {
             id: configuration.id, profile: configuration.profile, agent: configuration.agent,
             state: exitCode == nil ? .running : .exited, exitCode: exitCode, started: started,
             hostPid: getpid(), childPid: childPid, cols: size.cols, rows: size.rows, bytesIn: bytesIn, bytesOut: bytesOut,
-            lastActivity: Timestamp.format(secondsSinceEpoch: lastActivityTime), idleSeconds: Int((ContinuousClock.now - lastActivity).components.seconds),
+            lastActivity: UTCTime.format(seconds: lastActivityTime), idleSeconds: Int((ContinuousClock.now - lastActivity).components.seconds),
             clients: clients.values.filter(\.attached).sorted { $0.id < $1.id }.map(\.status))
     }
 }

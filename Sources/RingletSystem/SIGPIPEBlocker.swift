@@ -1,11 +1,11 @@
 import Glibc
 
-/// Keeps SIGPIPE away from the calling thread while a request runs. Plain sockets avoid it
-/// with MSG_NOSIGNAL, but OpenSSL writes with write(2), and a server that closes early
-/// would otherwise kill the whole CLI. Blocking the signal in this thread and discarding
-/// one it raised leaves the process's signal handling as it was.
-enum SIGPIPEBlocker {
-    static func run<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+/// Keeps SIGPIPE away from the calling thread while `body` runs. Plain sockets avoid it with
+/// MSG_NOSIGNAL, but OpenSSL writes with write(2), and a peer that closes early would otherwise kill
+/// the whole process (the CLI, or the daemon serving everyone). Blocking the signal in this thread and
+/// discarding one it raised leaves the process's signal handling as it was.
+public enum SIGPIPEBlocker {
+    public static func run<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
         var pipeOnly = sigset_t()
         sigemptyset(&pipeOnly)
         sigaddset(&pipeOnly, SIGPIPE)
