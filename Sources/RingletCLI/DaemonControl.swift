@@ -1,4 +1,5 @@
 import Glibc
+import RingletAPI
 import RingletDaemon
 import RingletRemote
 import RingletSystem
@@ -18,13 +19,13 @@ enum DaemonControl {
         }
         let health = Self.health(record, configDirectory: invocation.context.directories.config)
         if invocation.json {
-            struct Status: Encodable { var running = true, pid: Int32, url: String, started: String, version: String, health: RemoteHealth? }
+            struct Status: Encodable { var running = true, pid: Int32, url: String, started: String, version: String, health: HealthReport? }
             try JSONOutput.print(Status(pid: record.pid, url: record.url, started: record.started, version: record.version, health: health))
             return .success
         }
         Console.out("running: pid \(record.pid), \(record.url), since \(record.started), ringlet \(record.version)")
         if let health {
-            Console.out("sessions: \(health.sessions), up \(RemoteSession.uptimeText(health.uptimeSeconds))")
+            Console.out("sessions: \(health.sessions), up \(SessionSummary.uptimeText(health.uptimeSeconds))")
         } else {
             Console.out("it does not answer /health with the token in \(invocation.context.directories.config)/\(DaemonToken.fileName)")
         }
@@ -83,7 +84,7 @@ enum DaemonControl {
     }
 
     /// The daemon's own answer to /health, asked with the local token; nil when it does not answer.
-    static func health(_ record: DaemonRecord, configDirectory: String) -> RemoteHealth? {
+    static func health(_ record: DaemonRecord, configDirectory: String) -> HealthReport? {
         guard let token = try? DaemonToken.loadOrCreate(configDirectory: configDirectory),
               let remote = try? Remote(name: "local", url: record.url),
               let api = try? RemoteAPI(remote: remote, token: token.value, client: RemotesCommands.remoteClient)

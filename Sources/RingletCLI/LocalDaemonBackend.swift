@@ -1,3 +1,4 @@
+import RingletAPI
 import RingletAudit
 import RingletDaemon
 import RingletProfile
@@ -10,11 +11,11 @@ struct LocalDaemonBackend: DaemonBackend {
     let launcher: SessionLauncher
     let audit: AuditLog
 
-    func profiles() throws(DaemonError) -> [DaemonProfile] {
-        var found: [DaemonProfile] = []
+    func profiles() throws(DaemonError) -> [ProfileSummary] {
+        var found: [ProfileSummary] = []
         for name in ProfileCommands.names(context) {
             guard let profile = try? ProfileFile.load(name: name, configDirectory: context.directories.config) else { continue }
-            found.append(DaemonProfile(name: name, agent: profile.agent, provider: profile.provider, model: profile.model,
+            found.append(ProfileSummary(name: name, agent: profile.agent, provider: profile.provider, model: profile.model,
                                        workspace: profile.workspace ?? context.workingDirectory, sandbox: true))
         }
         return found

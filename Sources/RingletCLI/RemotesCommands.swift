@@ -1,4 +1,5 @@
 import Glibc
+import RingletAPI
 import RingletHTTP
 import RingletRemote
 import RingletSystem
@@ -103,7 +104,7 @@ enum RemotesCommands {
         arguments: [.init("NAME", help: "the remote")]
     ) { (invocation) throws(CLIError) in
         let store = try store(invocation.context)
-        let all: [RemoteSession]
+        let all: [SessionSummary]
         do throws(RemoteError) {
             all = try api(invocation.arguments[0], store).sessions()
         } catch {
@@ -117,7 +118,7 @@ enum RemotesCommands {
         var table = TextTable(["SESSION_ID", "PROFILE", "AGENT", "UPTIME", "CLIENTS"])
         for session in all {
             let state = session.state == "running" ? "" : " (\(session.state))"
-            table.add([session.id, session.profile, session.agent, RemoteSession.uptimeText(session.uptimeSeconds) + state,
+            table.add([session.id, session.profile, session.agent, SessionSummary.uptimeText(session.uptimeSeconds) + state,
                        String(session.attachedClients)])
         }
         Console.out(table.text)

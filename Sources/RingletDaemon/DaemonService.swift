@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Glibc
+import RingletAPI
 import RingletCrypto
 import RingletSessions
 import RingletSystem
@@ -122,9 +123,8 @@ public final class DaemonService: @unchecked Sendable {
         case ("GET", .health):
             work(responder) { [directory, started, settings] in
                 let running = Self.statuses(directory).filter { $0.state == .running }.count
-                struct Health: Encodable { var status = "ok", version: String, sessions: Int, uptime_seconds: Int }
-                return .json(200, Health(version: settings.version, sessions: running,
-                                         uptime_seconds: Int(started.duration(to: .now).components.seconds)))
+                return .json(200, HealthReport(version: settings.version, sessions: running,
+                                               uptimeSeconds: Int(started.duration(to: .now).components.seconds)))
             }
         case ("GET", .profiles):
             work(responder) { [backend] in

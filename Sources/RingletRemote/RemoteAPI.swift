@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import RingletAPI
 import RingletHTTP
 import RingletTerminal
 
@@ -22,26 +23,26 @@ public struct RemoteAPI: Sendable {
         self.client = client
     }
 
-    public func health() throws(RemoteError) -> RemoteHealth {
-        try call("GET", "/health", as: RemoteHealth.self)
+    public func health() throws(RemoteError) -> HealthReport {
+        try call("GET", "/health", as: HealthReport.self)
     }
 
-    public func profiles() throws(RemoteError) -> [RemoteProfile] {
-        struct Envelope: Decodable { var profiles: [RemoteProfile] }
+    public func profiles() throws(RemoteError) -> [ProfileSummary] {
+        struct Envelope: Decodable { var profiles: [ProfileSummary] }
         return try call("GET", "/api/profiles", as: Envelope.self).profiles
     }
 
-    public func sessions() throws(RemoteError) -> [RemoteSession] {
-        struct Envelope: Decodable { var sessions: [RemoteSession] }
+    public func sessions() throws(RemoteError) -> [SessionSummary] {
+        struct Envelope: Decodable { var sessions: [SessionSummary] }
         return try call("GET", "/api/sessions", as: Envelope.self).sessions
     }
 
-    public func session(_ id: String) throws(RemoteError) -> RemoteSession {
-        try call("GET", "/api/sessions/" + RemoteAPI.checked(id), as: RemoteSession.self)
+    public func session(_ id: String) throws(RemoteError) -> SessionSummary {
+        try call("GET", "/api/sessions/" + RemoteAPI.checked(id), as: SessionSummary.self)
     }
 
     /// Starts `profile` on the remote with a terminal of `size`.
-    public func createSession(profile: String, size: WindowSize) throws(RemoteError) -> RemoteSession {
+    public func createSession(profile: String, size: WindowSize) throws(RemoteError) -> SessionSummary {
         struct Request: Encodable { var profile: String, cols: Int, rows: Int }
         let body: [UInt8]
         do {
@@ -49,12 +50,12 @@ public struct RemoteAPI: Sendable {
         } catch {
             throw .invalidResponse(remote, reason: "cannot encode the request: \(error)")
         }
-        return try call("POST", "/api/sessions", body: body, as: RemoteSession.self)
+        return try call("POST", "/api/sessions", body: body, as: SessionSummary.self)
     }
 
     /// Ends the session (the agent is stopped) and returns it as it ended.
-    public func endSession(_ id: String) throws(RemoteError) -> RemoteSession {
-        try call("DELETE", "/api/sessions/" + RemoteAPI.checked(id), as: RemoteSession.self)
+    public func endSession(_ id: String) throws(RemoteError) -> SessionSummary {
+        try call("DELETE", "/api/sessions/" + RemoteAPI.checked(id), as: SessionSummary.self)
     }
 
     /// Opens the session's terminal stream.

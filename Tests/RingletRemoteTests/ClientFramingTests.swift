@@ -1,3 +1,4 @@
+import RingletAPI
 @testable import RingletRemote
 import RingletTerminal
 import RingletWebSocket
@@ -59,6 +60,6 @@ import Testing
     }
 
     @Test func uptimes() {
-        #expect([0, 45, 192, 3599, 7500, 90000].map(RemoteSession.uptimeText) == ["0s", "45s", "3m12s", "59m59s", "2h05m", "1d01h"])
+        #expect([0, 45, 192, 3599, 7500, 90000].map(SessionSummary.uptimeText) == ["0s", "45s", "3m12s", "59m59s", "2h05m", "1d01h"])
     }
 }
