@@ -32,6 +32,8 @@ public enum RingletCommand {
                 RemotesCommands.command,
                 SessionHostCommand.command,
                 DoctorCommand.command,
+                ShellCommands.completions,
+                ShellCommands.help,
                 Command("version", summary: "print ringlet's version") { _ in
                     Console.out("ringlet \(version)")
                     return .success

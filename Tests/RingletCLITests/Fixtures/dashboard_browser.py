@@ -7,7 +7,8 @@ python3-selenium), as a person would, and prints what it saw as one JSON object 
 The token dialog (a wrong token, then the right one), the dashboard (the `sh` profile, the health),
 Run, typing into the terminal and reading the answer back from the DOM, a reload that replays the
 session, the dashboard with the running session, the phone-sized viewport (and the size the session
-takes), a token rotation (with $RINGLET set: `$RINGLET daemon rotate-token`, then the new token),
+takes), Paste, with $RINGLET set a daemon restart (`daemon stop`, the page's backoff, a new daemon on the same
+port started with --stay-alive and $RINGLET_WEB_ROOT) and a token rotation (`daemon rotate-token`),
 End and the exit code. Screenshots of every view at desktop and phone size go to
 SCREENSHOT_DIR. Every console error and Content-Security-Policy violation the page caused is
 reported. On a failure it prints the failing step and the page's state on stderr, saves
@@ -195,7 +196,40 @@ def run(driver):
     wait_for(driver, lambda d: "phone-6" in terminal_text(d), "phone-6 in the terminal")
     shot(driver, "terminal-phone")
 
+    begin("Paste without clipboard access offers a text box and sends what is pasted into it")
+    driver.execute_cdp_cmd("Browser.setPermission", {"permission": {"name": "clipboard-read"}, "setting": "denied"})
+    driver.find_element(By.ID, "paste").click()
+    wait_for(driver, lambda d: js(d, "return document.getElementById('paste-dialog').open"), "the paste dialog")
+    driver.find_element(By.ID, "paste-input").send_keys("echo pasted-$((1+1))")
+    driver.find_element(By.CSS_SELECTOR, "#paste-form button[type=submit]").click()
+    # bash has bracketed paste on: pasted text waits on the command line until Enter, as in any terminal.
+    wait_for(driver, lambda d: "echo pasted-$((1+1))" in terminal_text(d), "the pasted line in the terminal")
+    type_line(driver, "")
+    wait_for(driver, lambda d: "pasted-2" in terminal_text(d), "pasted-2 in the terminal")
+    report["pasted"] = True
+
     if os.environ.get("RINGLET"):
+        begin("the daemon restarts: the page backs off 1 s, 2 s, 4 s, reconnects and replays")
+        ringlet = os.environ["RINGLET"]
+        port = URL.rsplit(":", 1)[1]
+        subprocess.run([ringlet, "daemon", "stop"], check=True, capture_output=True)
+        seen = []
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            text = driver.find_element(By.ID, "conn-state").text
+            if text.startswith("reconnecting in") and (not seen or seen[-1] != text):
+                seen.append(text)
+            time.sleep(0.05)
+        # Each wait counts down ("in 2 s", "in 1 s"); where the count goes up, a new, longer wait began.
+        counts = [int(text.split()[2]) for text in seen]
+        report["reconnect_waits"] = [n for i, n in enumerate(counts) if i == 0 or n > counts[i - 1]]
+        # The sessions kept running without a daemon; a new one (detached, so the test's fixture ends it) finds them.
+        subprocess.run([ringlet, "daemon", "--listen", "127.0.0.1:" + port, "--stay-alive"], check=True, capture_output=True)
+        wait_for(driver, lambda d: state(d) == "live", "the terminal to reconnect to the new daemon")
+        wait_for(driver, lambda d: "phone-6" in terminal_text(d), "the replay after reconnecting")
+        type_line(driver, "echo again-$((3*3))")
+        wait_for(driver, lambda d: "again-9" in terminal_text(d), "again-9 after reconnecting")
+
         begin("a rotated token closes the terminal and asks for the new one")
         subprocess.run([os.environ["RINGLET"], "daemon", "rotate-token"], check=True, capture_output=True)
         TOKEN = subprocess.run([os.environ["RINGLET"], "daemon", "token"], check=True, capture_output=True, text=True).stdout.strip()
