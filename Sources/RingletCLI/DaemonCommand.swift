@@ -31,7 +31,7 @@ enum DaemonCommand {
                 .init("stay-alive", help: "detach from this terminal and keep serving after it closes"),
                 RunAudit.option,
             ],
-            subcommands: [DaemonControl.status, DaemonControl.stop, DaemonControl.rotateToken, DaemonControl.token],
+            subcommands: [DaemonControl.status, DaemonControl.stop, DaemonControl.rotateToken, DaemonControl.token, ServiceUnit.command],
             action: serve)
     }
 
