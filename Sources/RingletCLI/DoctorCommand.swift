@@ -13,11 +13,20 @@ enum DoctorCommand {
     }
 
     static let command = Command(
-        "doctor", summary: "check bubblewrap, user namespaces, seccomp, resource limits, the proxy socket folder and the kernel",
-        discussion: "Exits 1 when something a sandbox needs is missing; each failing line says what to do.",
-        options: [Command.jsonOption]
+        "doctor", summary: "check bubblewrap, user namespaces, seccomp, resource limits, the socket folder, registries and the daemon",
+        discussion: """
+        Exits 1 when something is missing or wrong; each failing line says what to do. Registries are checked
+        as fetched (their cached content must verify; `ringlet registry update` fetches again); the daemon's
+        token file must be 0600; a running daemon must answer /health, else port 8765 must be free;
+        --tls-cert and --tls-key check the files the daemon would serve.
+        """,
+        options: [Command.jsonOption, .init("tls-cert", value: "PEM", help: "check this certificate chain"),
+                  .init("tls-key", value: "PEM", help: "check this private key against the certificate")]
     ) { (invocation) throws(CLIError) in
-        let checks = run(invocation.context)
+        let directory = invocation.context.workingDirectory
+        let checks = run(invocation.context) + registryChecks(invocation.context)
+            + daemonChecks(invocation.context, certificate: invocation.value("tls-cert").map { PolicyRequest.absolute($0, from: directory) },
+                           key: invocation.value("tls-key").map { PolicyRequest.absolute($0, from: directory) })
         if invocation.json {
             try JSONOutput.print(checks)
         } else {
@@ -60,11 +69,11 @@ enum DoctorCommand {
 
 
         let sessions = context.directories.runtime + "/sessions"
-        var folder = Check(name: "proxy socket folder", ok: true, detail: sessions + " (0700)", fix: "")
+        var folder = Check(name: "socket folder", ok: true, detail: sessions + " (0700)", fix: "")
         do throws(SystemError) {
             try Directory.create(sessions, mode: 0o700)
         } catch {
-            folder = Check(name: "proxy socket folder", ok: false, detail: error.description, fix: "make XDG_RUNTIME_DIR (or RINGLET_HOME) point at a writable folder")
+            folder = Check(name: "socket folder", ok: false, detail: error.description, fix: "make XDG_RUNTIME_DIR (or RINGLET_HOME) point at a writable folder")
         }
         checks.append(folder)
 
