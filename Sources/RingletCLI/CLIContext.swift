@@ -93,10 +93,11 @@ enum Console {
         write(text, to: STDERR_FILENO)
     }
 
-    /// Unbuffered writes, so stdout and stderr interleave in order and nothing is lost on exit.
-    static func write(_ text: String, to descriptor: Int32) {
+    /// Unbuffered writes, so stdout and stderr interleave in order and nothing is lost on exit; a line
+    /// gets its newline unless it is a prompt, which the answer follows on the same line.
+    static func write(_ text: String, to descriptor: Int32, endingLine: Bool = true) {
         var bytes = Array(text.utf8)
-        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        if endingLine && bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }

@@ -322,7 +322,12 @@ enum ProfileCommands {
         }
     }
 
+    /// Not an option: `ringlet init` puts a key it read without echo here, so it reaches the credential
+    /// store the same way as one from --api-key-stdin, never through the environment or a file.
+    static let givenKey = "given-api-key"
+
     static func readKey(_ invocation: Invocation) throws(CLIError) -> String? {
+        if let given = invocation.values[givenKey]?.last { return given }
         switch (invocation.flag("api-key-stdin"), invocation.value("api-key-env")) {
         case (true, nil):
             let key = String(decoding: Console.readStandardInput(limit: 64 << 10), as: UTF8.self).trimmingWhitespace

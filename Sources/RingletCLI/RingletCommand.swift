@@ -18,6 +18,7 @@ public enum RingletCommand {
                         subcommands: RegistryCommands.all),
                 CatalogCommands.commands(for: .agent),
                 CatalogCommands.commands(for: .provider),
+                InitCommand.command,
                 SandboxCommands.command,
                 EggCommands.command,
                 ProxyCommand.command,
