@@ -28,6 +28,7 @@ enum DaemonCommand {
                 .init("replay-bytes", value: "N", help: "output replayed to a client that attaches (default 1048576)"),
                 .init("keep-exited", value: "AGE", help: "how long an ended session stays listed with its exit code (default 10m; 0s removes it at once)"),
                 .init("web-root", value: "DIR", help: "serve the dashboard from DIR (default: $RINGLET_WEB_ROOT, ~/.local/share/ringlet/web, the build's .build/web)"),
+                .init("allow-origin", value: "ORIGIN", repeats: true, help: "also answer browser pages from ORIGIN (https://host[:port]), e.g. behind a proxy that rewrites Host"),
                 .init("stay-alive", help: "detach from this terminal and keep serving after it closes"),
                 RunAudit.option,
             ],
@@ -102,6 +103,12 @@ enum DaemonCommand {
                                               version: RingletCommand.version)
         settings.listen = listen
         settings.webRoots = webRoots(invocation)
+        for origin in invocation.all("allow-origin") {
+            guard origin.hasPrefix("http://") || origin.hasPrefix("https://"), !origin.dropFirst(8).contains("/") else {
+                throw .usage("--allow-origin takes an origin like https://dev-box.example.com[:PORT], without a path, not '\(origin)'", usage: invocation.usage)
+            }
+            settings.allowedOrigins.insert(origin)
+        }
         if let maximum = try invocation.integer("max-sessions") {
             guard (1...10_000).contains(maximum) else { throw .usage("--max-sessions must be from 1 to 10000", usage: invocation.usage) }
             settings.maxSessions = maximum

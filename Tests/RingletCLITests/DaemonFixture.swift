@@ -11,7 +11,8 @@ final class DaemonFixture: @unchecked Sendable {
     let workspace: RingletWorkspace
     let workspaceFolder: String
     private(set) var process: RunningProcess?
-    private(set) var url = ""
+    /// Where requests go: the daemon, or a front a test put before it.
+    var url = ""
     let extraArguments: [String]
     /// Added to every curl call (a CA file for a daemon serving TLS).
     var curlOptions: [String] = []

@@ -17,6 +17,7 @@ import base64
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 import urllib.parse
@@ -29,7 +30,9 @@ TIMEOUT = 60
 async def attached(url, token, session, mode, args):
     target = url.replace("http", "ws", 1) + "/api/sessions/" + session + "/attach"
     result = {"replay": "", "live": "", "controls": [], "close_code": None, "close_reason": ""}
-    async with websockets.connect(target, subprotocols=["ringlet.v1", "bearer." + token], max_size=None) as ws:
+    # A daemon behind TLS (directly or through a proxy) is trusted through the CA file in RINGLET_CA_FILE.
+    tls = ssl.create_default_context(cafile=os.environ["RINGLET_CA_FILE"]) if target.startswith("wss://") else None
+    async with websockets.connect(target, subprotocols=["ringlet.v1", "bearer." + token], max_size=None, ssl=tls) as ws:
         result["subprotocol"] = ws.subprotocol
         in_replay = False
         until = args[-1] if mode in ("type", "watch") else None
