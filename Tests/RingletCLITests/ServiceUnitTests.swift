@@ -25,4 +25,20 @@ import Testing
         #expect(result.stderr.contains("ringlet daemon --stay-alive"), "\(result)")
         #expect(FileManager.default.fileExists(atPath: workspace.home + "/.config/systemd/user/ringlet.service"))
     }
+
+    /// systemd itself checks the example and the written unit (with this ringlet as the program).
+    @Test func systemdAcceptsTheExampleAndTheWrittenUnit() throws {
+        let workspace = try RingletWorkspace()
+        let binary = URL(fileURLWithPath: workspace.ringlet.path).resolvingSymlinksInPath().path
+        let example = try String(contentsOfFile: Repository.root + "/Examples/systemd/ringlet.service", encoding: .utf8)
+        try #require(example.contains("ExecStart=%h/.local/bin/ringlet daemon"))
+        let folder = try workspace.folder("units")
+        try example.replacingOccurrences(of: "%h/.local/bin/ringlet", with: binary).write(toFile: folder + "/ringlet.service", atomically: true, encoding: .utf8)
+        let checked = try ProcessRunner.run("systemd-analyze", ["verify", folder + "/ringlet.service"])
+        #expect(checked.status == 0 && checked.stderr.isEmpty, "\(checked)")
+
+        try succeed(try workspace.run("daemon", "install-service", "--no-enable"))
+        let written = try ProcessRunner.run("systemd-analyze", ["verify", workspace.home + "/.config/systemd/user/ringlet.service"])
+        #expect(written.status == 0 && written.stderr.isEmpty, "\(written)")
+    }
 }
