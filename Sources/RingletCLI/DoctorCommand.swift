@@ -31,7 +31,7 @@ enum DoctorCommand {
             try JSONOutput.print(checks)
         } else {
             var table = TextTable(["CHECK", "", "DETAIL"])
-            for check in checks { table.add([check.name, check.ok ? "ok" : "FAIL", check.ok ? check.detail : "\(check.detail) — \(check.fix)"]) }
+            for check in checks { table.add([check.name, check.ok ? Style.good("ok") : Style.bad("FAIL"), check.ok ? check.detail : "\(check.detail) — \(check.fix)"]) }
             Console.out(table.text)
         }
         return checks.allSatisfy(\.ok) ? .success : .failure
