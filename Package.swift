@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "RingletHTTP", dependencies: ["COpenSSL", "RingletCrypto", "RingletSystem"]),
         .target(name: "RingletWebSocket", dependencies: ["RingletCrypto"]),
         .target(name: "RingletAPI"),
-        .target(name: "RingletUsage", dependencies: ["CSQLite", "RingletSystem", "RingletManifest", "RingletYAML"]),
+        .target(name: "RingletUsage", dependencies: ["CSQLite", "RingletAudit", "RingletSystem", "RingletManifest", "RingletYAML"]),
         .target(name: "RingletSessions", dependencies: ["CRingletShim", "RingletSystem", "RingletTerminal"]),
         .target(name: "RingletDaemon", dependencies: ["COpenSSL", "CRingletShim", "RingletAPI", "RingletCrypto", "RingletSystem", "RingletWebSocket", "RingletSessions"]),
         .target(name: "RingletRemote", dependencies: ["CRingletShim", "RingletAPI", "RingletCrypto", "RingletHTTP", "RingletWebSocket", "RingletTerminal", "RingletSystem", "RingletCredentials", "RingletYAML"]),
@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "RingletAudit", dependencies: ["CSQLite", "RingletSystem", "RingletCrypto"]),
         .target(name: "RingletCLI", dependencies: ["CRingletShim", "RingletAudit", "RingletAPI", "RingletUsage", "RingletDaemon", "RingletRemote", "RingletSessions", "RingletPolicy", "RingletProfile", "RingletCredentials", "RingletProxy", "RingletSandbox", "RingletTerminal", "RingletHooks", "RingletRegistry", "RingletManifest", "RingletSystem", "RingletCrypto", "RingletHTTP", "RingletYAML"]),
         .executableTarget(name: "ringlet", dependencies: ["RingletCLI"]),
-        .executableTarget(name: "ringlet-bench", dependencies: ["RingletAudit", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks"]),
+        .executableTarget(name: "ringlet-bench", dependencies: ["RingletAudit", "RingletRegistry", "RingletSystem", "RingletProxy", "RingletPolicy", "RingletHooks", "RingletUsage"]),
 
         // Build-time: the built-in registry (`registry/`) is compiled into the binary.
         .executableTarget(name: "registry-embedder"),
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "RingletHTTPTests", dependencies: ["RingletHTTP"]),
         .testTarget(name: "RingletWebSocketTests", dependencies: ["RingletWebSocket"]),
         .testTarget(name: "RingletDaemonTests", dependencies: ["RingletDaemon", "RingletTestSupport"]),
-        .testTarget(name: "RingletUsageTests", dependencies: ["RingletUsage", "RingletManifest", "RingletSystem", "RingletTestSupport"]),
+        .testTarget(name: "RingletUsageTests", dependencies: ["RingletUsage", "RingletAudit", "RingletManifest", "RingletSystem", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletSessionsTests", dependencies: ["RingletSessions", "RingletSystem", "RingletTestSupport"]),
         .testTarget(name: "RingletRemoteTests", dependencies: ["RingletRemote", "RingletAPI", "RingletHTTP", "RingletWebSocket", "RingletTerminal", "RingletCredentials", "RingletTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RingletManifestTests", dependencies: ["RingletManifest", "RingletTestSupport"], exclude: ["Fixtures"]),

@@ -28,6 +28,7 @@ public enum RingletCommand {
                 KeychainCommands.command,
                 ConfigCommands.command,
                 AuditCommands.command,
+                UsageCommand.command,
                 SessionsCommands.command,
                 DaemonCommand.command,
                 RemotesCommands.command,

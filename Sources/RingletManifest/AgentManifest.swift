@@ -59,9 +59,11 @@ public struct AgentManifest: Sendable {
     public var apiFamilies: [String]
     public var hookAdapter: HookAdapter
     public var models: ModelCatalog
+    /// Where the agent records the tokens it used, for `ringlet usage`; nil when it keeps no such record.
+    public var usage: UsageSource?
 
     static let keys = ManifestIdentity.keys + ["homepage", "binary", "arguments", "home", "install_roots", "env",
-                                               "network", "api_families", "hooks", "models"]
+                                               "network", "api_families", "hooks", "models", "usage"]
 
     init(_ map: YAMLMapping, identity: ManifestIdentity) throws(YAMLError) {
         try map.requireKnownKeys(AgentManifest.keys)
@@ -128,6 +130,7 @@ public struct AgentManifest: Sendable {
             hookAdapter = .none
         }
         models = try ModelCatalog.decode(map)
+        usage = try UsageSource.decode(map)
     }
 
     /// Paths inside the profile's HOME: relative, and never climbing out of it.

@@ -56,10 +56,12 @@ public struct EggPolicy: Sendable {
     public var agentSettings: YAMLNode?
     /// `audit: true`: session recordings keep what was typed as well as what was shown.
     public var audit: Bool?
+    /// `budget:`: a spending limit for the sessions this layer applies to.
+    public var budget: Budget?
     public var locations = Locations()
 
     public static let keys = ["base", "fs", "network", "env", "resources", "dangerously_skip_permissions",
-                              "agent_settings", "allow-override", "audit"]
+                              "agent_settings", "allow-override", "audit", "budget"]
 
     public init(_ map: YAMLMapping) throws(YAMLError) {
         try map.requireKnownKeys(EggPolicy.keys)
@@ -130,6 +132,7 @@ public struct EggPolicy: Sendable {
         locations.agentSettings = agentSettings?.location
         audit = try map.optionalBool("audit")
         locations.audit = map.optionalNode("audit")?.location
+        budget = try Budget.decode(map)
     }
 
     private static func positive(_ map: YAMLMapping, _ key: String) throws(YAMLError) -> Int? {

@@ -13,9 +13,10 @@ import RingletYAML
 /// egg: ~/eggs/strict.yaml        # an extra egg.yaml for this profile
 /// sandbox:                       # overrides, an egg.yaml body; relative paths are relative to the workspace
 ///   network: [pypi.org]
+/// budget: {daily: 20, monthly: 300, currency: USD}
 /// ```
 public struct ProfileFile: Sendable {
-    public static let keys = ["agent", "provider", "model", "endpoint", "workspace", "egg", "sandbox"]
+    public static let keys = ["agent", "provider", "model", "endpoint", "workspace", "egg", "sandbox", "budget"]
 
     public var name: String
     public var path: String
@@ -26,6 +27,8 @@ public struct ProfileFile: Sendable {
     public var workspace: String?
     public var egg: String?
     public var sandbox: EggPolicy?
+    /// `budget:` — the profile's spending limit (`{daily: 20, monthly: 300, currency: USD, on_exceed: warn}`).
+    public var budget: Budget?
 
     /// The profile file of `name` in the profiles folder.
     public static func path(of name: String, configDirectory: String) -> String {
@@ -45,7 +48,8 @@ public struct ProfileFile: Sendable {
             return ProfileFile(name: name, path: path, agent: try map.string("agent"), provider: try map.optionalString("provider"),
                                model: try map.optionalString("model"), endpoint: try map.optionalString("endpoint"),
                                workspace: try map.optionalString("workspace"), egg: try map.optionalString("egg"),
-                               sandbox: try map.optionalMapping("sandbox").map { (body) throws(YAMLError) in try EggPolicy(body) })
+                               sandbox: try map.optionalMapping("sandbox").map { (body) throws(YAMLError) in try EggPolicy(body) },
+                               budget: try Budget.decode(map))
         } catch {
             throw .invalidFile(error)
         }
