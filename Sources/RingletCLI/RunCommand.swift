@@ -61,6 +61,12 @@ enum RunCommand {
             }
         }
         let audit = try RunAudit(invocation, composition: composition, session: RunAudit.sessionIdentifier())
+        if let profile = composition.profile {
+            try BudgetGate.check(profile, context: invocation.context,
+                                 auditLogPath: invocation.value("audit-log").map { PolicyRequest.absolute($0, from: invocation.context.workingDirectory) }
+                                     ?? invocation.context.directories.state + "/audit.db",
+                                 audit: audit)
+        }
         let profileRun = try ProfileRun(composition, agent: agent, context: invocation.context, audit: audit)
         if invocation.flag("no-sandbox") {
             audit.launch(composition, mode: "no-sandbox", limits: "none")
