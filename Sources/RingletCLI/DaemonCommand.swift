@@ -157,32 +157,30 @@ enum DaemonCommand {
     /// waits until that daemon has written its record (it listens) or has died (its reason is in the log).
     private static func detach(_ invocation: Invocation) throws(CLIError) -> ExitCode {
         let directories = invocation.context.directories
-        let logPath = directories.state + "/daemon.log"
+        let log = DaemonLog(directories)
         let pid: pid_t
         do throws(SystemError) {
-            try Directory.create(directories.state, mode: 0o700)
-            let log = try FileDescriptor.open(logPath, flags: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode: 0o600)
-            defer { log.close() }
+            let output = try log.openForAppending()
+            defer { output.close() }
             var daemon = Subprocess(FileStatus.realPath("/proc/self/exe") ?? CommandLine.arguments[0], Array(CommandLine.arguments.dropFirst()),
                                     workingDirectory: invocation.context.workingDirectory, environment: [detachedVariable: "1"])
             daemon.newSession = true
-            pid = try daemon.start(output: log)
+            pid = try daemon.start(output: output)
         } catch {
             throw .failed("cannot start the daemon: \(error)")
         }
         for _ in 0..<600 {
             if let record = DaemonRecord.running(runtimeDirectory: directories.runtime), record.pid == pid {
-                Console.err("ringlet: daemon listening on \(record.url) (pid \(pid)); its log is \(logPath); `ringlet daemon stop` ends it")
+                Console.err("ringlet: daemon listening on \(record.url) (pid \(pid)); its log is \(log.path); `ringlet daemon stop` ends it")
                 return .success
             }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                let tail = ((try? FileBytes.readString(logPath, limit: 16 << 20)) ?? "").split(separator: "\n").suffix(3).joined(separator: "\n")
-                throw .failed("the daemon stopped while starting:\n\(tail)")
+                throw .failed("the daemon stopped while starting:\n\(log.lastLines(3))")
             }
             usleep(50_000)
         }
-        throw .failed("the daemon (pid \(pid)) did not start listening within 30 s; see \(logPath)")
+        throw .failed("the daemon (pid \(pid)) did not start listening within 30 s; see \(log.path)")
     }
 
     /// The base URL a client on this machine uses: a wildcard address is reached through loopback.

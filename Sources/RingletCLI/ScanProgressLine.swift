@@ -11,11 +11,11 @@ final class ScanProgressLine {
         guard terminal, progress.bytesToRead >= 64 << 20 else { return }
         shown = true
         let text = "\rreading agents' records: \(progress.bytesRead >> 20) of \(progress.bytesToRead >> 20) MB"
-        _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        Console.write(text, to: STDERR_FILENO, endingLine: false)
     }
 
     func finish() {
         guard shown else { return }
-        _ = "\r\u{1B}[K".withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        Console.write("\r\u{1B}[K", to: STDERR_FILENO, endingLine: false)
     }
 }

@@ -18,7 +18,7 @@ struct SessionLauncher: Sendable {
     let linger: Int?
 
     var sessionsDirectory: String { directories.runtime + "/sessions" }
-    var logPath: String { directories.state + "/daemon.log" }
+    var log: DaemonLog { DaemonLog(directories) }
 
     /// The host's pid once its socket listens.
     func start(id: String, profile: String, agent: String, cols: Int, rows: Int) throws(CLIError) -> pid_t {
@@ -32,9 +32,8 @@ struct SessionLauncher: Sendable {
         arguments += ["--"] + run
         do throws(SystemError) {
             try Directory.create(sessionsDirectory, mode: 0o700)
-            try Directory.create(directories.state, mode: 0o700)
-            let log = try FileDescriptor.open(logPath, flags: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode: 0o600)
-            defer { log.close() }
+            let output = try log.openForAppending()
+            defer { output.close() }
             var ends: [Int32] = [0, 0]
             guard ringlet_pipe_cloexec(&ends) == 0 else { throw .call(operation: "pipe", path: nil, errno: errno) }
             let ready = FileDescriptor(adopting: ends[0]), readyWrite = FileDescriptor(adopting: ends[1])
@@ -43,7 +42,7 @@ struct SessionLauncher: Sendable {
             host.newSession = true
             host.passing = [3: readyWrite]
             let pid: pid_t
-            do throws(SystemError) { pid = try host.start(output: log) } catch {
+            do throws(SystemError) { pid = try host.start(output: output) } catch {
                 readyWrite.close()
                 throw error
             }
@@ -51,11 +50,11 @@ struct SessionLauncher: Sendable {
             guard Self.waitForReady(ready.rawValue) else {
                 kill(pid, SIGKILL)
                 _ = Subprocess.wait(pid)
-                throw .call(operation: "start the session host (see \(logPath))", path: nil, errno: ECHILD)
+                throw .call(operation: "start the session host (see \(log.path))", path: nil, errno: ECHILD)
             }
             return pid
         } catch {
-            let tail = ((try? FileBytes.readString(logPath, limit: 16 << 20)) ?? "").split(separator: "\n").suffix(3).joined(separator: "\n")
+            let tail = log.lastLines(3)
             throw .failed("cannot start a session for profile \(profile): \(error)\(tail.isEmpty ? "" : "\n" + tail)")
         }
     }
